@@ -1,0 +1,63 @@
+# Meetings pipeline. `make demo` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# dbt must never try the network (these machines only reach package registries).
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: help
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create .venv and install the pinned dependencies
+
+.PHONY: demo
+demo: $(STAMP) ## Run the whole pipeline on the bundled sample exports (warehouse/meetings.duckdb)
+	$(BIN)/meetings run --data-dir data/sample
+
+.PHONY: load
+load: $(STAMP) ## Land new exports from data/ (meetings load)
+	$(BIN)/meetings load
+
+.PHONY: build
+build: $(STAMP) ## Build dbt models and run their tests (meetings build)
+	$(BIN)/meetings build
+
+.PHONY: lint
+lint: $(STAMP) ## ruff, mypy and sqlfluff
+	$(BIN)/ruff check loader tests/python
+	$(BIN)/ruff format --check loader tests/python
+	$(BIN)/mypy
+	$(BIN)/sqlfluff lint models macros tests/dbt
+
+.PHONY: pytest
+pytest: $(STAMP) ## Python tests (loader unit tests + CLI end-to-end)
+	$(BIN)/pytest
+
+.PHONY: dbt-test
+dbt-test: $(STAMP) ## dbt build (models, unit tests, data tests) on the sample data in a temp DB
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	MEETINGS_DB=$$tmp/test.duckdb $(BIN)/meetings load --data-dir data/sample; \
+	MEETINGS_DB=$$tmp/test.duckdb $(BIN)/meetings build
+
+.PHONY: test
+test: lint pytest dbt-test ## Everything: lint, pytest, dbt build with tests
+
+.PHONY: clean
+clean: ## Remove build artefacts (keeps .venv and the warehouse)
+	rm -rf target logs .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,32 @@
+"""Run dbt in-process through dbtRunner, against the warehouse the CLI was pointed at."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from loader.errors import MeetingsError
+from loader.settings import PROJECT_DIR
+
+
+def run_dbt(args: list[str], db_path: Path) -> bool:
+    """Invoke `dbt <args>` for this project; True when every node (models, tests) succeeded.
+
+    profiles.yml reads the database path from MEETINGS_DB, so it is set for the call. The
+    profile sets `keep_open: false`, so the DuckDB file is released when dbt returns and the
+    next step of the same process (or another process) can open it.
+    """
+    from dbt.cli.main import dbtRunner  # imported lazily: dbt takes ~1 s to import
+
+    os.environ["MEETINGS_DB"] = str(db_path)
+    full_args = [
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+    ]
+    result = dbtRunner().invoke(full_args)
+    if result.exception is not None:
+        raise MeetingsError(f"dbt could not run: {str(result.exception).strip().splitlines()[0]}")
+    return bool(result.success)

@@ -1,0 +1,122 @@
+"""Export formats the loader recognises, by header signature.
+
+This is the one place that knows header names. A real file that differs from what is
+documented here (see ../shared/export-formats.md in the design notes, and the README) is a
+one-line fix: add the header to `aliases` (renamed column) or `known_columns`.
+Headers are compared case-insensitively with surrounding whitespace trimmed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def header_key(name: str) -> str:
+    """How two header spellings are compared: trimmed, case-folded, inner spaces collapsed."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One platform's CSV export and the raw table it lands in."""
+
+    platform: str
+    raw_table: str
+    folder: str
+    signature: tuple[str, ...]
+    """Headers that together identify the platform (all must be present)."""
+    required: tuple[str, ...]
+    """Core columns the models need; a recognised file missing one is rejected."""
+    known_columns: tuple[str, ...]
+    """Documented header, in order: the raw table is created with these columns."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Renamed headers seen in other export versions -> the documented name."""
+
+    def canonical(self, header: str) -> str:
+        """The raw-table column name for a file's header: alias, documented spelling, or as-is."""
+        key = header_key(header)
+        for alias, target in self.aliases.items():
+            if header_key(alias) == key:
+                return target
+        for known in self.known_columns:
+            if header_key(known) == key:
+                return known
+        return " ".join(header.split())
+
+    def matches(self, headers: list[str]) -> bool:
+        keys = {header_key(self.canonical(h)) for h in headers}
+        return all(header_key(s) in keys for s in self.signature)
+
+    def missing_required(self, headers: list[str]) -> list[str]:
+        keys = {header_key(self.canonical(h)) for h in headers}
+        return [r for r in self.required if header_key(r) not in keys]
+
+
+CALENDLY = ExportFormat(
+    platform="calendly",
+    raw_table="calendly_events",
+    folder="calendly",
+    signature=("Invitee UUID", "Event Type Name"),
+    required=(
+        "Event UUID",
+        "Invitee UUID",
+        "Invitee Name",
+        "Invitee Email",
+        "Event Type Name",
+        "Start Date & Time",
+        "End Date & Time",
+        "Canceled",
+        "Marked as No-Show",
+    ),
+    known_columns=(
+        "User Name",
+        "Team",
+        "Invitee Name",
+        "Invitee First Name",
+        "Invitee Last Name",
+        "Invitee Email",
+        "Invitee Time Zone",
+        "Invitee accepted marketing emails",
+        "Text Reminder Number",
+        "Event Type Name",
+        "Start Date & Time",
+        "End Date & Time",
+        "Location",
+        "Event Created Date & Time",
+        "Canceled",
+        "Canceled By",
+        "Cancellation reason",
+        "Question 1",
+        "Response 1",
+        "UTM Campaign",
+        "UTM Source",
+        "UTM Medium",
+        "UTM Term",
+        "UTM Content",
+        "Salesforce UUID",
+        "Event Price",
+        "Payment Currency",
+        "Guest Email(s)",
+        "Invitee Reconfirmed",
+        "Marked as No-Show",
+        "Meeting Notes",
+        "Group",
+        "User Email",
+        "Event UUID",
+        "Invitee UUID",
+        "Invitee scheduled by",
+        "Scheduling method",
+    ),
+    # No renamed Calendly header is known yet; add `"Old Name": "Documented Name"` here.
+    aliases={},
+)
+
+FORMATS: tuple[ExportFormat, ...] = (CALENDLY,)
+
+
+def detect(headers: list[str]) -> ExportFormat | None:
+    """The format whose signature the header carries, or None when nothing matches."""
+    for fmt in FORMATS:
+        if fmt.matches(headers):
+            return fmt
+    return None

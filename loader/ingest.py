@@ -1,0 +1,103 @@
+"""One `meetings load` run: scan the drop folder, land each new export, report every file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from loader.discover import ExportFile, Problem, candidate_files, inspect
+from loader.errors import MeetingsError
+from loader.land import ensure_raw_tables, land_file, previous_load, record_rejection
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file in the drop folder."""
+
+    rel_path: str
+    status: str  # loaded | empty | skipped | rejected
+    platform: str | None = None
+    rows: int | None = None
+    exported_at: datetime | None = None
+    note: str = ""
+
+
+class LoadObserver(Protocol):
+    """Progress reporting hooks (the CLI shows a rich progress bar through these)."""
+
+    def start(self, files: int, total_bytes: int) -> None: ...
+
+    def file_started(self, rel_path: str, size_bytes: int) -> None: ...
+
+    def file_done(self, outcome: FileOutcome, size_bytes: int) -> None: ...
+
+
+def _skipped_duplicate(export: ExportFile, earlier: str) -> FileOutcome:
+    note = "already loaded" if earlier == export.rel_path else f"same content as {earlier}"
+    return FileOutcome(
+        export.rel_path, "skipped", export.fmt.platform, None, export.exported_at, note
+    )
+
+
+def _land_one(con: duckdb.DuckDBPyConnection, export: ExportFile) -> FileOutcome:
+    earlier = previous_load(con, export.sha256)
+    if earlier is not None:  # an identical copy landed earlier in this same run
+        return _skipped_duplicate(export, earlier)
+    try:
+        landed = land_file(con, export)
+    except (duckdb.Error, MeetingsError) as exc:
+        reason = str(exc).strip().splitlines()[0]
+        record_rejection(con, export.rel_path, export.sha256, export.fmt.platform, reason)
+        return FileOutcome(export.rel_path, "rejected", export.fmt.platform, note=reason)
+    note = f"new column(s) kept: {', '.join(landed.new_columns)}" if landed.new_columns else ""
+    return FileOutcome(
+        export.rel_path,
+        landed.status,
+        export.fmt.platform,
+        landed.rows,
+        export.exported_at,
+        note,
+    )
+
+
+def load_folder(
+    con: duckdb.DuckDBPyConnection,
+    data_dir: Path,
+    tz: ZoneInfo,
+    observer: LoadObserver | None = None,
+) -> list[FileOutcome]:
+    """Land every new export under `data_dir`, oldest export first, one transaction each."""
+    if not data_dir.is_dir():
+        raise MeetingsError(f"data folder {data_dir} does not exist; create it or pass --data-dir")
+    ensure_raw_tables(con)
+    outcomes: list[FileOutcome] = []
+    exports: list[ExportFile] = []
+    for path in candidate_files(data_dir):
+        found = inspect(con, path, data_dir, tz)
+        if isinstance(found, Problem):
+            if found.status == "rejected" and found.sha256 is not None:
+                record_rejection(con, found.rel_path, found.sha256, found.platform, found.reason)
+            outcomes.append(
+                FileOutcome(found.rel_path, found.status, found.platform, note=found.reason)
+            )
+        elif (earlier := previous_load(con, found.sha256)) is not None:
+            outcomes.append(_skipped_duplicate(found, earlier))
+        else:
+            exports.append(found)
+    # Export order decides which state of a booking is the latest: land oldest first.
+    exports.sort(key=lambda e: (e.exported_at, e.rel_path))
+    if observer is not None and exports:
+        observer.start(len(exports), sum(e.size_bytes for e in exports))
+    for export in exports:
+        if observer is not None:
+            observer.file_started(export.rel_path, export.size_bytes)
+        outcome = _land_one(con, export)
+        outcomes.append(outcome)
+        if observer is not None:
+            observer.file_done(outcome, export.size_bytes)
+    return outcomes

@@ -1,0 +1,246 @@
+"""DuckDB side of loading: the raw schema, the load manifest, one transaction per file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from loader.csv_source import quote_ident, read_csv_sql
+from loader.discover import ExportFile
+from loader.errors import MeetingsError
+from loader.formats import FORMATS, ExportFormat, header_key
+
+RAW_SCHEMA = "raw"
+MANIFEST = f"{RAW_SCHEMA}._load_manifest"
+
+# Lineage columns stamped on every landed row (documented in the raw sources' YAML).
+META_COLUMNS: dict[str, str] = {
+    "_source_file": "varchar",
+    "_source_row": "bigint",
+    "_file_sha256": "varchar",
+    "_exported_at": "timestamptz",
+    "_loaded_at": "timestamptz",
+    "_load_id": "bigint",
+}
+
+MANIFEST_DDL = f"""
+create table if not exists {MANIFEST} (
+    load_id bigint primary key,
+    file_path varchar not null,
+    file_name varchar not null,
+    sha256 varchar not null,
+    platform varchar,
+    raw_table varchar,
+    status varchar not null,
+    row_count bigint,
+    file_size_bytes bigint,
+    columns varchar[],
+    exported_at timestamptz,
+    exported_at_source varchar,
+    loaded_at timestamptz not null,
+    error varchar
+)
+"""
+
+
+@dataclass(frozen=True)
+class Landed:
+    load_id: int
+    rows: int
+    status: str  # "loaded" or "empty"
+    new_columns: list[str]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating its folder); a file locked by another process is 'busy'."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise MeetingsError(
+                f"database busy: {path} is open in another process (a running `meetings`"
+                " or `duckdb` session); wait for it to finish and retry"
+            ) from exc
+        raise MeetingsError(f"cannot open database {path}: {_first_line(exc)}") from exc
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema, the manifest and each platform's raw table (documented columns).
+
+    Creating the documented columns up front means dbt's staging views compile even
+    before the first export of a platform has been loaded.
+    """
+    con.execute(f"create schema if not exists {RAW_SCHEMA}")
+    con.execute(MANIFEST_DDL)
+    for fmt in FORMATS:
+        columns = [f"{quote_ident(c)} varchar" for c in fmt.known_columns]
+        columns += [f"{quote_ident(c)} {t}" for c, t in META_COLUMNS.items()]
+        con.execute(
+            f"create table if not exists {RAW_SCHEMA}.{fmt.raw_table} ({', '.join(columns)})"
+        )
+
+
+def previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
+    """The file path under which identical content was already landed, if any."""
+    row = con.execute(
+        f"select file_path from {MANIFEST} where sha256 = ? and status in ('loaded', 'empty')"
+        " order by load_id limit 1",
+        [sha256],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(f"select coalesce(max(load_id), 0) + 1 from {MANIFEST}").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _existing_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns"
+        " where table_schema = ? and table_name = ?",
+        [RAW_SCHEMA, table],
+    ).fetchall()
+    return {header_key(str(r[0])) for r in rows}
+
+
+def _column_plan(fmt: ExportFormat, header: list[str]) -> list[tuple[str, str]]:
+    """(file header, raw column) pairs; two headers landing in one column is an error."""
+    plan: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for source in header:
+        target = fmt.canonical(source)
+        key = header_key(target)
+        if key in seen:
+            raise MeetingsError(
+                f"columns {seen[key]!r} and {source!r} both mean {target!r}; remove one"
+            )
+        if key in {header_key(m) for m in META_COLUMNS}:
+            raise MeetingsError(f"column {source!r} clashes with a loader column; rename it")
+        seen[key] = source
+        plan.append((source, target))
+    return plan
+
+
+def land_file(con: duckdb.DuckDBPyConnection, export: ExportFile) -> Landed:
+    """Land every row of one export in a single transaction: all rows and its manifest row, or
+    nothing. Unknown columns are added to the raw table, never dropped."""
+    plan = _column_plan(export.fmt, export.header)
+    table = f"{RAW_SCHEMA}.{export.fmt.raw_table}"
+    con.execute("begin transaction")
+    try:
+        load_id = _next_load_id(con)
+        existing = _existing_columns(con, export.fmt.raw_table)
+        new_columns = [t for _, t in plan if header_key(t) not in existing]
+        for column in new_columns:
+            con.execute(f"alter table {table} add column {quote_ident(column)} varchar")
+        select_list = ", ".join(f"{quote_ident(s)} as {quote_ident(t)}" for s, t in plan)
+        inserted = con.execute(
+            f"""
+            insert into {table} by name
+            select
+                {select_list},
+                row_number() over () as _source_row,
+                $source_file as _source_file,
+                $sha as _file_sha256,
+                $exported_at::timestamptz as _exported_at,
+                current_timestamp as _loaded_at,
+                $load_id as _load_id
+            from {read_csv_sql(export.path)}
+            """,
+            {
+                "source_file": export.rel_path,
+                "sha": export.sha256,
+                "exported_at": export.exported_at,
+                "load_id": load_id,
+            },
+        ).fetchone()
+        rows = int(inserted[0]) if inserted else 0
+        status = "loaded" if rows else "empty"
+        _insert_manifest(con, load_id, export, status, rows, None)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return Landed(load_id, rows, status, new_columns)
+
+
+def _insert_manifest(
+    con: duckdb.DuckDBPyConnection,
+    load_id: int,
+    export: ExportFile,
+    status: str,
+    rows: int | None,
+    error: str | None,
+) -> None:
+    con.execute(
+        f"""
+        insert into {MANIFEST} (
+            load_id, file_path, file_name, sha256, platform, raw_table, status, row_count,
+            file_size_bytes, columns, exported_at, exported_at_source, loaded_at, error
+        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, ?)
+        """,
+        [
+            load_id,
+            export.rel_path,
+            export.path.name,
+            export.sha256,
+            export.fmt.platform,
+            export.fmt.raw_table,
+            status,
+            rows,
+            export.size_bytes,
+            export.header,
+            export.exported_at,
+            export.exported_at_source,
+            error,
+        ],
+    )
+
+
+def record_rejection(
+    con: duckdb.DuckDBPyConnection,
+    rel_path: str,
+    sha256: str,
+    platform: str | None,
+    error: str,
+) -> None:
+    """Remember a rejected file once per (content, reason) so `meetings status` can list it."""
+    known = con.execute(
+        f"select 1 from {MANIFEST} where sha256 = ? and status = 'rejected' and error = ?",
+        [sha256, error],
+    ).fetchone()
+    if known:
+        return
+    con.execute("begin transaction")
+    try:
+        load_id = _next_load_id(con)
+        con.execute(
+            f"""
+            insert into {MANIFEST} (load_id, file_path, file_name, sha256, platform, status,
+                                    loaded_at, error)
+            values (?, ?, ?, ?, ?, 'rejected', current_timestamp, ?)
+            """,
+            [load_id, rel_path, Path(rel_path).name, sha256, platform, error],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise

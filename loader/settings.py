@@ -1,0 +1,49 @@
+"""Where things live: project, database and data folders, resolved from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from loader.errors import MeetingsError
+
+PROJECT_DIR = Path(os.environ.get("MEETINGS_PROJECT_DIR", Path(__file__).resolve().parent.parent))
+DEFAULT_DB = "warehouse/meetings.duckdb"
+DEFAULT_DATA_DIR = "data"
+DEFAULT_EXPORT_TZ = "America/New_York"
+
+
+def _resolve(value: str) -> Path:
+    """Relative paths are taken from the project folder, so `meetings` works from any directory."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (PROJECT_DIR / path)
+
+
+def db_path(override: Path | None = None) -> Path:
+    """The DuckDB file: `--db`, else `MEETINGS_DB`, else `warehouse/meetings.duckdb`."""
+    if override is not None:
+        return override.expanduser().resolve()
+    return _resolve(os.environ.get("MEETINGS_DB", DEFAULT_DB)).resolve()
+
+
+def data_dir(override: Path | None = None) -> Path:
+    """The export drop folder: `--data-dir`, else `MEETINGS_DATA_DIR`, else `data/`."""
+    if override is not None:
+        return override.expanduser().resolve()
+    return _resolve(os.environ.get("MEETINGS_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+
+
+def export_timezone() -> ZoneInfo:
+    """Wall-clock zone of exported timestamps (`MEETINGS_EXPORT_TZ`, default America/New_York).
+
+    dbt reads the same variable (var `export_time_zone` in dbt_project.yml), so the
+    loader and the models never disagree about it.
+    """
+    name = os.environ.get("MEETINGS_EXPORT_TZ", DEFAULT_EXPORT_TZ)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise MeetingsError(
+            f"MEETINGS_EXPORT_TZ={name!r} is not an IANA time zone (e.g. America/New_York)"
+        ) from exc

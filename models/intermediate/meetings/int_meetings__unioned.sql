@@ -1,0 +1,54 @@
+with
+
+calendly_events as (
+
+    select * from {{ ref('stg_calendly__events') }}
+
+),
+
+calendly_meetings as (
+
+    select
+        -- ids
+        {{ generate_surrogate_key(["'calendly'", 'event_uuid', 'invitee_uuid']) }} as meeting_id,
+        'calendly' as platform,
+        event_uuid as platform_booking_id,
+        invitee_uuid as platform_invitee_key,
+
+        -- meeting
+        event_type_name,
+        start_at,
+        end_at,
+        booked_at,
+        location,
+        host_name,
+        host_email,
+
+        -- invitee
+        invitee_name,
+        invitee_email,
+        invitee_time_zone,
+
+        -- state in this export
+        is_canceled,
+        is_no_show,
+        canceled_by,
+        cancellation_reason,
+
+        -- lineage
+        source_file,
+        source_row,
+        exported_at,
+        load_id
+
+    from calendly_events
+
+),
+
+final as (
+
+    select * from calendly_meetings
+
+)
+
+select * from final

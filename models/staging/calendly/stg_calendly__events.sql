@@ -1,0 +1,57 @@
+with
+
+source as (
+
+    select * from {{ source('calendly', 'calendly_events') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        trim("Event UUID") as event_uuid,
+        trim("Invitee UUID") as invitee_uuid,
+
+        -- event
+        trim("Event Type Name") as event_type_name,
+        nullif(trim("Location"), '') as location,
+        nullif(trim("User Name"), '') as host_name,
+        nullif(lower(trim("User Email")), '') as host_email,
+        nullif(trim("Team"), '') as team_name,
+        nullif(trim("Group"), '') as group_name,
+
+        -- invitee
+        trim("Invitee Name") as invitee_name,
+        nullif(trim("Invitee First Name"), '') as invitee_first_name,
+        nullif(trim("Invitee Last Name"), '') as invitee_last_name,
+        nullif(trim("Invitee Email"), '') as invitee_email,
+        nullif(trim("Invitee Time Zone"), '') as invitee_time_zone,
+        nullif(trim("Guest Email(s)"), '') as guest_emails,
+
+        -- status flags
+        {{ to_boolean('"Canceled"') }} as is_canceled,
+        nullif(trim("Canceled By"), '') as canceled_by,
+        nullif(trim("Cancellation reason"), '') as cancellation_reason,
+        {{ to_boolean('"Marked as No-Show"') }} as is_no_show,
+
+        -- timestamps (cells are wall-clock times of the exporting account)
+        {{ wall_time_to_utc(parse_wall_time('"Start Date & Time"')) }} as start_at,
+        {{ wall_time_to_utc(parse_wall_time('"End Date & Time"')) }} as end_at,
+        {{ wall_time_to_utc(parse_wall_time('"Event Created Date & Time"')) }} as booked_at,
+        "Start Date & Time" as start_at_text,
+        "End Date & Time" as end_at_text,
+
+        -- lineage
+        _source_file as source_file,
+        _source_row as source_row,
+        _file_sha256 as file_sha256,
+        _exported_at as exported_at,
+        _loaded_at as loaded_at,
+        _load_id as load_id
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,103 @@
+"""The `meetings` command line: help texts, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loader.cli import app
+
+from factories import WriteCsv, calendly_row
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("command", [[], ["load"], ["build"], ["run"]])
+def test_every_command_explains_itself(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"], prog_name="meetings")
+    assert result.exit_code == 0
+    assert "Usage: meetings" in result.output
+    if command in (["load"], ["run"]):
+        assert "--data-dir" in result.output and "MEETINGS_DATA_DIR" in result.output
+    if command:
+        assert "--db" in result.output and "MEETINGS_DB" in result.output
+
+
+def test_load_prints_summary_and_exits_zero(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv
+) -> None:
+    write_csv(data_dir / "calendly" / "events-export-20261120.csv", [calendly_row(1)])
+    result = runner.invoke(app, ["load", "--data-dir", str(data_dir), "--db", str(db_file)])
+    assert result.exit_code == 0, result.output
+    assert "1 loaded, 0 skipped, 0 rejected (1 rows landed)" in result.stdout
+    again = runner.invoke(app, ["load", "--data-dir", str(data_dir), "--db", str(db_file)])
+    assert again.exit_code == 0
+    assert "0 loaded, 1 skipped, 0 rejected" in again.stdout
+
+
+def test_env_vars_choose_data_dir_and_db(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_csv(data_dir / "calendly" / "events-export-20261120.csv", [calendly_row(1)])
+    monkeypatch.setenv("MEETINGS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("MEETINGS_DB", str(db_file))
+    result = runner.invoke(app, ["load"])
+    assert result.exit_code == 0, result.output
+    assert db_file.exists()
+
+
+def test_rejected_file_gives_exit_code_1(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv
+) -> None:
+    write_csv(data_dir / "calendly" / "mystery.csv", [{"Name": "Ann", "Email": "ann@x.com"}])
+    result = runner.invoke(app, ["load", "--data-dir", str(data_dir), "--db", str(db_file)])
+    assert result.exit_code == 1
+    assert "rejected" in result.stdout
+    assert "matches no known export" in result.stdout
+
+
+def test_missing_data_dir_is_one_clean_line(tmp_path: Path, db_file: Path) -> None:
+    result = runner.invoke(
+        app, ["load", "--data-dir", str(tmp_path / "nope"), "--db", str(db_file)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("error: load: data folder")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_bad_time_zone_is_one_clean_line(
+    data_dir: Path, db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEETINGS_EXPORT_TZ", "Mars/Olympus_Mons")
+    result = runner.invoke(app, ["load", "--data-dir", str(data_dir), "--db", str(db_file)])
+    assert result.exit_code == 1
+    assert "MEETINGS_EXPORT_TZ='Mars/Olympus_Mons' is not an IANA time zone" in result.stderr
+
+
+def test_database_in_use_by_another_process_is_busy(data_dir: Path, db_file: Path) -> None:
+    db_file.parent.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+            " time.sleep(60)",
+            str(db_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        result = runner.invoke(app, ["load", "--data-dir", str(data_dir), "--db", str(db_file)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 1
+    assert "database busy" in result.stderr
+    assert "Traceback" not in result.output

@@ -1,0 +1,90 @@
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+from loader.discover import ExportFile, Problem, candidate_files, exported_at_from_name, inspect
+from loader.formats import CALENDLY
+
+from factories import WriteCsv, calendly_row
+
+NY = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("calendly-2026-11-20T0930.csv", datetime(2026, 11, 20, 9, 30, tzinfo=NY)),
+        ("events-export-20261120.csv", datetime(2026, 11, 20, tzinfo=NY)),
+        ("calendly-2026-11-20.csv", datetime(2026, 11, 20, tzinfo=NY)),
+        ("Insights-2026-08-01-2026-10-31.csv", datetime(2026, 10, 31, tzinfo=NY)),
+        ("export 2026-11-20 14-05-09.csv", datetime(2026, 11, 20, 14, 5, 9, tzinfo=NY)),
+        ("events-export (3).csv", None),
+        ("events-export.csv", None),
+        ("report-20261399.csv", None),  # not a real date
+    ],
+)
+def test_export_timestamp_from_file_name(name: str, expected: datetime | None) -> None:
+    assert exported_at_from_name(name, NY) == expected
+
+
+def test_candidates_skip_hidden_files_and_the_sample_folder(data_dir: Path) -> None:
+    (data_dir / "calendly" / ".gitkeep").write_text("")
+    (data_dir / "calendly" / "a.csv").write_text("x")
+    (data_dir / "sample" / "calendly").mkdir(parents=True)
+    (data_dir / "sample" / "calendly" / "b.csv").write_text("x")
+    (data_dir / "top.csv").write_text("x")
+    found = [p.relative_to(data_dir).as_posix() for p in candidate_files(data_dir)]
+    assert found == ["calendly/a.csv", "top.csv"]
+
+
+def test_calendly_file_in_the_wrong_folder_is_recognised(
+    data_dir: Path, write_csv: WriteCsv
+) -> None:
+    path = write_csv(data_dir / "calcom" / "events-export-20261120.csv", [calendly_row(1)])
+    found = inspect(duckdb.connect(), path, data_dir, NY)
+    assert isinstance(found, ExportFile)
+    assert found.fmt is CALENDLY
+    assert found.rel_path == "calcom/events-export-20261120.csv"
+    assert found.exported_at_source == "filename"
+
+
+def test_file_without_date_in_name_uses_mtime(data_dir: Path, write_csv: WriteCsv) -> None:
+    path = write_csv(data_dir / "calendly" / "events-export.csv", [calendly_row(1)])
+    found = inspect(duckdb.connect(), path, data_dir, NY)
+    assert isinstance(found, ExportFile)
+    assert found.exported_at_source == "mtime"
+    assert found.exported_at.timestamp() == pytest.approx(path.stat().st_mtime)
+
+
+def test_unrecognised_header_is_rejected_not_guessed(data_dir: Path, write_csv: WriteCsv) -> None:
+    path = write_csv(data_dir / "calendly" / "contacts.csv", [{"Name": "Ann", "Email": "a@x"}])
+    found = inspect(duckdb.connect(), path, data_dir, NY)
+    assert isinstance(found, Problem)
+    assert found.status == "rejected"
+    assert "matches no known export" in found.reason
+
+
+def test_missing_required_column_is_named(data_dir: Path, write_csv: WriteCsv) -> None:
+    row = calendly_row(1)
+    del row["Invitee Email"]
+    path = write_csv(data_dir / "calendly" / "no-email.csv", [row])
+    found = inspect(duckdb.connect(), path, data_dir, NY)
+    assert isinstance(found, Problem)
+    assert found.reason.startswith("calendly export is missing required column(s): Invitee Email")
+
+
+def test_non_csv_and_empty_files_are_skipped_with_a_reason(data_dir: Path) -> None:
+    xlsx = data_dir / "calendly" / "events-export.xlsx"
+    xlsx.write_bytes(b"PK\x03\x04 not really a workbook")
+    empty = data_dir / "calendly" / "events-export-20261120.csv"
+    empty.write_bytes(b"")
+    con = duckdb.connect()
+    xlsx_result = inspect(con, xlsx, data_dir, NY)
+    empty_result = inspect(con, empty, data_dir, NY)
+    assert isinstance(xlsx_result, Problem) and xlsx_result.status == "skipped"
+    assert "not a CSV file (.xlsx)" in xlsx_result.reason
+    assert isinstance(empty_result, Problem) and empty_result.status == "skipped"
+    assert "empty" in empty_result.reason

@@ -1,0 +1,163 @@
+"""Landing: lossless, idempotent, one transaction per file."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+
+from loader.formats import CALENDLY
+from loader.ingest import FileOutcome, load_folder
+from loader.land import connect
+
+from factories import SAMPLE_DIR, WriteCsv, calendly_row
+
+NY = ZoneInfo("America/New_York")
+
+
+def _load(data_dir: Path, db_file: Path) -> dict[str, FileOutcome]:
+    with connect(db_file) as con:
+        return {o.rel_path: o for o in load_folder(con, data_dir, NY)}
+
+
+def _rows(db_file: Path, sql: str) -> list[tuple[object, ...]]:
+    with connect(db_file) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_every_cell_lands_verbatim_with_lineage(data_dir: Path, db_file: Path) -> None:
+    source = SAMPLE_DIR / "calendly" / "calendly-2026-11-20T0930.csv"
+    shutil.copy(source, data_dir / "calendly" / source.name)
+    outcomes = _load(data_dir, db_file)
+    assert outcomes[f"calendly/{source.name}"].status == "loaded"
+
+    with source.open(newline="", encoding="utf-8") as handle:
+        expected = list(csv.DictReader(handle))
+    columns = list(expected[0].keys())
+    select = ", ".join(f'"{c}"' for c in columns)
+    landed = _rows(
+        db_file,
+        f"select {select}, _source_row, _source_file, _load_id from raw.calendly_events"
+        " order by _source_row",
+    )
+    assert len(landed) == len(expected)
+    for number, (want, got) in enumerate(zip(expected, landed, strict=True), start=1):
+        cells = dict(zip(columns, got[: len(columns)], strict=True))
+        # Empty cells land as NULL; every other value is byte-for-byte the file's text.
+        assert cells == {k: (v if v != "" else None) for k, v in want.items()}
+        assert got[len(columns) :] == (number, f"calendly/{source.name}", 1)
+
+
+def test_unknown_column_is_kept(data_dir: Path, db_file: Path, write_csv: WriteCsv) -> None:
+    header = [*CALENDLY.known_columns, "Question 9", "Brand New Column"]
+    rows = [calendly_row(1, **{"Question 9": "Q?", "Brand New Column": "kept!"})]
+    write_csv(data_dir / "calendly" / "events-export-20261120.csv", rows, header)
+    outcome = _load(data_dir, db_file)["calendly/events-export-20261120.csv"]
+    assert outcome.status == "loaded"
+    assert "Brand New Column" in outcome.note
+    assert _rows(db_file, 'select "Brand New Column", "Question 9" from raw.calendly_events') == [
+        ("kept!", "Q?")
+    ]
+
+
+def test_same_content_loads_once_whatever_the_name(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv
+) -> None:
+    first = write_csv(data_dir / "calendly" / "events-export.csv", [calendly_row(1)])
+    assert _load(data_dir, db_file)["calendly/events-export.csv"].status == "loaded"
+    # Dropped again under another name, and in the top-level folder.
+    shutil.copy(first, data_dir / "calendly" / "events-export (2).csv")
+    shutil.copy(first, data_dir / "events-export-copy.csv")
+    second = _load(data_dir, db_file)
+    assert second["calendly/events-export.csv"].note == "already loaded"
+    assert second["calendly/events-export (2).csv"].status == "skipped"
+    assert second["calendly/events-export (2).csv"].note == (
+        "same content as calendly/events-export.csv"
+    )
+    assert second["events-export-copy.csv"].status == "skipped"
+    assert _rows(db_file, "select count(*) from raw.calendly_events") == [(1,)]
+    assert _rows(db_file, "select count(*) from raw._load_manifest") == [(1,)]
+
+
+def test_two_new_copies_in_one_run_load_once(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv
+) -> None:
+    first = write_csv(data_dir / "calendly" / "a.csv", [calendly_row(1), calendly_row(2)])
+    shutil.copy(first, data_dir / "calendly" / "b.csv")
+    outcomes = _load(data_dir, db_file)
+    assert sorted(o.status for o in outcomes.values()) == ["loaded", "skipped"]
+    assert _rows(db_file, "select count(*) from raw.calendly_events") == [(2,)]
+
+
+def test_malformed_file_lands_nothing_and_others_still_load(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv
+) -> None:
+    good = write_csv(data_dir / "calendly" / "good-20261001.csv", [calendly_row(1)])
+    bad = write_csv(
+        data_dir / "calendly" / "bad-20261002.csv", [calendly_row(n) for n in range(2, 40)]
+    )
+    with bad.open("a", encoding="utf-8") as handle:  # a last row with one cell too many
+        handle.write(",".join(["x"] * (len(CALENDLY.known_columns) + 1)) + "\n")
+    outcomes = _load(data_dir, db_file)
+    assert outcomes["calendly/good-20261001.csv"].status == "loaded"
+    rejected = outcomes["calendly/bad-20261002.csv"]
+    assert rejected.status == "rejected"
+    assert rejected.note  # the reason, one line
+    assert "\n" not in rejected.note
+    # Nothing of the bad file landed, even its 38 good rows.
+    assert _rows(db_file, "select distinct _source_file from raw.calendly_events") == [
+        (good.relative_to(data_dir).as_posix(),)
+    ]
+    assert _rows(
+        db_file, "select status, count(*) from raw._load_manifest group by 1 order by 1"
+    ) == [
+        ("loaded", 1),
+        ("rejected", 1),
+    ]
+    # A second run reports it again but records the same rejection only once.
+    assert _load(data_dir, db_file)["calendly/bad-20261002.csv"].status == "rejected"
+    assert _rows(db_file, "select count(*) from raw._load_manifest") == [(2,)]
+    # Fixed and dropped again: it loads.
+    write_csv(bad, [calendly_row(n) for n in range(2, 40)])
+    assert _load(data_dir, db_file)["calendly/bad-20261002.csv"].status == "loaded"
+    assert _rows(db_file, "select count(*) from raw.calendly_events") == [(39,)]
+
+
+def test_failure_inside_the_transaction_rolls_back(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If writing the manifest fails after the rows were inserted, the rows go too."""
+    import loader.land as land
+
+    def broken_manifest(*args: object, **kwargs: object) -> None:
+        raise duckdb.IOException("disk full (simulated)")
+
+    monkeypatch.setattr(land, "_insert_manifest", broken_manifest)
+    write_csv(data_dir / "calendly" / "a.csv", [calendly_row(1), calendly_row(2)])
+    outcome = _load(data_dir, db_file)["calendly/a.csv"]
+    assert outcome.status == "rejected"
+    assert "disk full" in outcome.note
+    assert _rows(db_file, "select count(*) from raw.calendly_events") == [(0,)]
+
+
+def test_header_only_file_is_recorded_as_empty(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv
+) -> None:
+    path = data_dir / "calendly" / "events-export-20261120.csv"
+    path.write_text(",".join(f'"{c}"' for c in CALENDLY.known_columns) + "\n", encoding="utf-8")
+    assert _load(data_dir, db_file)["calendly/events-export-20261120.csv"].status == "empty"
+    assert _rows(db_file, "select status, row_count from raw._load_manifest") == [("empty", 0)]
+
+
+def test_exports_land_oldest_first(data_dir: Path, db_file: Path, write_csv: WriteCsv) -> None:
+    write_csv(data_dir / "calendly" / "a-20261120.csv", [calendly_row(1)])
+    write_csv(data_dir / "calendly" / "b-20261001.csv", [calendly_row(2)])
+    _load(data_dir, db_file)
+    assert _rows(db_file, "select file_name from raw._load_manifest order by load_id") == [
+        ("b-20261001.csv",),
+        ("a-20261120.csv",),
+    ]
