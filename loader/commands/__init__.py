@@ -1,0 +1,1 @@
+"""One module per area of `meetings` commands; `loader/cli.py` registers them."""

@@ -1,0 +1,73 @@
+"""`meetings load`, `meetings build`, `meetings run`: land exports, build the dbt project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from loader import dbt, settings
+from loader.cli_common import DataDirOption, DbOption, console, fail, user_errors
+from loader.ingest import FileOutcome, load_folder
+from loader.land import connect, ensure_raw_tables
+from loader.report import LoadProgress, summary_line, summary_table
+
+
+def load_exports(data_dir: Path | None, db: Path | None) -> list[FileOutcome]:
+    """Land new exports and print the summary table (used by `load` and `run`)."""
+    folder = settings.data_dir(data_dir)
+    tz = settings.export_timezone()
+    with connect(settings.db_path(db)) as con, LoadProgress(console) as progress:
+        outcomes = load_folder(con, folder, tz, progress)
+    console.print(summary_table(outcomes))
+    console.print(summary_line(outcomes))
+    return outcomes
+
+
+def build_models(db: Path | None, dbt_args: list[str]) -> bool:
+    """`dbt build` on the warehouse; True when every model and test passed."""
+    path = settings.db_path(db)
+    # Raw tables must exist (even before any export) for the staging views to compile.
+    with connect(path) as con:
+        ensure_raw_tables(con)
+    return dbt.run_dbt(["build", *dbt_args], path)
+
+
+def load(data_dir: DataDirOption = None, db: DbOption = None) -> None:
+    """Land new export files from the data folder into the DuckDB raw tables.
+
+    Files are recognised by their header, not their folder. A file whose content was
+    already loaded (same bytes, any name) is skipped. Each file lands completely or not
+    at all. Exit code 1 if any file was rejected.
+    """
+    with user_errors("load"):
+        outcomes = load_exports(data_dir, db)
+    if any(o.status == "rejected" for o in outcomes):
+        raise typer.Exit(code=1)
+
+
+def build(ctx: typer.Context, db: DbOption = None) -> None:
+    """Run `dbt build` (models, snapshots, seeds, tests) on the warehouse.
+
+    Extra arguments go to dbt unchanged, e.g. `meetings build --select marts`.
+    Exit code 1 if any model or test failed.
+    """
+    with user_errors("build"):
+        ok = build_models(db, list(ctx.args))
+    if not ok:
+        fail("build: dbt reported failing models or tests (see above)")
+
+
+def run(ctx: typer.Context, data_dir: DataDirOption = None, db: DbOption = None) -> None:
+    """Load new exports, then build. Extra arguments go to `dbt build`.
+
+    The build still runs when a file was rejected (the other files are fine), but the
+    exit code is 1 so a cron job notices.
+    """
+    with user_errors("run"):
+        outcomes = load_exports(data_dir, db)
+        ok = build_models(db, list(ctx.args))
+    if not ok:
+        fail("run: dbt reported failing models or tests (see above)")
+    if any(o.status == "rejected" for o in outcomes):
+        fail("run: some files were rejected (see the load summary)")
