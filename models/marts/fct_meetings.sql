@@ -6,6 +6,12 @@ meetings as (
 
 ),
 
+classified as (
+
+    select * from {{ ref('int_meetings__classified') }}
+
+),
+
 with_status as (
 
     -- Status is derived from the latest known cancel / no-show flags and the meeting's
@@ -23,6 +29,18 @@ with_status as (
 
 ),
 
+with_category as (
+
+    select
+        with_status.*,
+        coalesce(classified.meeting_category, 'other') as meeting_category,
+        coalesce(classified.is_portfolio_review, false) as is_portfolio_review
+    from with_status
+    left join classified
+        on with_status.meeting_id = classified.meeting_id
+
+),
+
 final as (
 
     select
@@ -34,6 +52,8 @@ final as (
 
         -- meeting
         event_type_name,
+        meeting_category,
+        is_portfolio_review,
         start_at,
         end_at,
         cast(date_diff('minute', start_at, end_at) as integer) as duration_minutes,
@@ -57,7 +77,7 @@ final as (
         last_exported_at,
         cast(export_count as integer) as export_count
 
-    from with_status
+    from with_category
 
 )
 

@@ -1,0 +1,138 @@
+"""What `meetings status` reports: export freshness and gaps, review queue, unclassified types.
+
+Reads the marts built by dbt (export_freshness, export_gaps, unclassified_event_types and,
+when present, orphaned_meetings) plus the load manifest. Export ages are recomputed at the
+time the command runs; the thresholds come from the build (dbt vars), so there is one
+place to configure them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import duckdb
+
+from loader.errors import MeetingsError
+
+PLATFORM_LABELS = {"calendly": "Calendly", "calcom": "Cal.com"}
+
+
+@dataclass(frozen=True)
+class PlatformFreshness:
+    platform: str
+    last_exported_at: datetime | None
+    days_since_last_export: int | None
+    export_since_date: date | None
+    warn_after_days: int
+    error_after_days: int
+
+    @property
+    def label(self) -> str:
+        return PLATFORM_LABELS.get(self.platform, self.platform)
+
+    @property
+    def level(self) -> str:
+        """ok, warn, error, or never (no export landed yet)."""
+        if self.days_since_last_export is None:
+            return "never"
+        if self.days_since_last_export >= self.error_after_days:
+            return "error"
+        if self.days_since_last_export >= self.warn_after_days:
+            return "warn"
+        return "ok"
+
+    def message(self) -> str:
+        if self.days_since_last_export is None:
+            return f"{self.label}: no export loaded yet — export all events and drop the file in"
+        age = self.days_since_last_export
+        text = f"{self.label}: last export {age} day{'s' if age != 1 else ''} ago"
+        if self.level != "ok" and self.export_since_date is not None:
+            text += f" — export events since {self.export_since_date.isoformat()}"
+        return text
+
+
+@dataclass(frozen=True)
+class Gap:
+    platform: str
+    start: date
+    end: date
+    days: int
+
+    def message(self) -> str:
+        label = PLATFORM_LABELS.get(self.platform, self.platform)
+        return (
+            f"{label}: no export covers {self.start.isoformat()} → {self.end.isoformat()}"
+            f" ({self.days} day{'s' if self.days != 1 else ''}) — export that date range"
+        )
+
+
+@dataclass
+class StatusReport:
+    as_of: datetime
+    platforms: list[PlatformFreshness] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    orphaned_meetings: int | None = None  # None: the review queue is not built
+    unclassified: list[tuple[str, str, int]] = field(default_factory=list)
+    rejected_files: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_stale(self) -> bool:
+        """True when an export is older than the error threshold (cron should fail)."""
+        return any(p.level == "error" for p in self.platforms)
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def read_status(con: duckdb.DuckDBPyConnection, now: datetime) -> StatusReport:
+    """Collect the status from a built warehouse; `now` is the time ages are measured at."""
+    if not _table_exists(con, "marts", "export_freshness"):
+        raise MeetingsError("the warehouse has not been built yet; run `meetings run` first")
+    report = StatusReport(as_of=now)
+    for platform, last_at, since, warn, error in con.execute(
+        "select platform, last_exported_at, export_since_date, warn_after_days, error_after_days"
+        " from marts.export_freshness order by platform"
+    ).fetchall():
+        days = None if last_at is None else max((now - last_at).days, 0)
+        report.platforms.append(PlatformFreshness(platform, last_at, days, since, warn, error))
+    report.gaps = [
+        Gap(*row)
+        for row in con.execute(
+            "select platform, gap_start_date, gap_end_date, gap_days from marts.export_gaps"
+            " order by platform, gap_start_date"
+        ).fetchall()
+    ]
+    if _table_exists(con, "marts", "orphaned_meetings"):
+        row = con.execute("select count(*) from marts.orphaned_meetings").fetchone()
+        report.orphaned_meetings = int(row[0]) if row else 0
+    report.unclassified = [
+        (str(name), str(platform), int(count))
+        for name, platform, count in con.execute(
+            "select coalesce(event_type_name, '(no name)'), platform, meeting_count"
+            " from marts.unclassified_event_types order by meeting_count desc, 1"
+        ).fetchall()
+    ]
+    # Rejected files whose content never landed later (a fixed re-drop clears the warning).
+    report.rejected_files = [
+        (str(path), str(error))
+        for path, error in con.execute(
+            """
+            select file_path, error from raw._load_manifest as rejected
+            where status = 'rejected'
+              and not exists (
+                  select 1 from raw._load_manifest as later
+                  where later.file_path = rejected.file_path
+                    and later.status in ('loaded', 'empty')
+                    and later.load_id > rejected.load_id
+              )
+            order by load_id
+            """
+        ).fetchall()
+    ]
+    return report

@@ -1,0 +1,84 @@
+-- One row per export file that landed (loaded or header-only): which meeting dates it
+-- covers and how many of its bookings no earlier export had shown.
+with
+
+loads as (
+
+    select * from {{ ref('stg_loader__loads') }}
+
+),
+
+occurrences as (
+
+    select
+        meeting_id,
+        load_id,
+        exported_at,
+        start_at
+    from {{ ref('int_meetings__unioned') }}
+
+),
+
+first_seen as (
+
+    -- the export in which each meeting appeared first (export order, then load order)
+    select
+        meeting_id,
+        load_id as first_load_id
+    from occurrences
+    qualify row_number() over (
+        partition by meeting_id order by exported_at asc, load_id asc
+    ) = 1
+
+),
+
+per_file as (
+
+    select
+        occurrences.load_id,
+        min({{ utc_to_local_date('occurrences.start_at') }}) as coverage_start_date,
+        max({{ utc_to_local_date('occurrences.start_at') }}) as coverage_end_date,
+        count(*) as meeting_rows,
+        count(distinct occurrences.meeting_id) as bookings,
+        count(distinct occurrences.meeting_id) filter (
+            where first_seen.first_load_id = occurrences.load_id
+        ) as new_bookings
+    from occurrences
+    left join first_seen
+        on occurrences.meeting_id = first_seen.meeting_id
+    group by occurrences.load_id
+
+),
+
+final as (
+
+    select
+        loads.load_id,
+        loads.platform,
+        loads.file_path,
+        loads.file_sha256,
+        loads.load_status,
+        loads.exported_at,
+        loads.exported_at_source,
+        loads.loaded_at,
+        loads.row_count,
+        per_file.coverage_start_date,
+        per_file.coverage_end_date,
+        coalesce(per_file.bookings, 0) as bookings,
+        coalesce(per_file.new_bookings, 0) as new_bookings,
+        coalesce(per_file.bookings, 0) - coalesce(per_file.new_bookings, 0)
+            as already_seen_bookings
+    from loads
+    left join per_file
+        on loads.load_id = per_file.load_id
+    where
+        loads.load_status in ('loaded', 'empty')
+        and loads.platform in (
+            {%- for platform in var('export_platforms') %}
+                '{{ platform }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+
+)
+
+select * from final
