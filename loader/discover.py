@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from loader.csv_source import read_header
-from loader.formats import ExportFormat, detect
+from loader.formats import ExportFormat, detect, signature_hint
 
 # Sub-folders of the data dir that hold exports. `sample/` is deliberately not scanned:
 # bundled demo data must never land in a real warehouse by accident.
@@ -112,8 +112,8 @@ def inspect(
         return Problem(
             rel,
             "rejected",
-            "header matches no known export (Calendly needs 'Invitee UUID' and "
-            "'Event Type Name'); check it is an unedited platform export",
+            f"header matches no known export ({signature_hint()});"
+            " check it is an unedited platform export",
             sha,
         )
     missing = fmt.missing_required(header)

@@ -111,7 +111,66 @@ CALENDLY = ExportFormat(
     aliases={},
 )
 
-FORMATS: tuple[ExportFormat, ...] = (CALENDLY,)
+CALCOM = ExportFormat(
+    platform="calcom",
+    raw_table="calcom_bookings",
+    folder="calcom",
+    # camelCase JSON keys of the Insights "Download -> CSV"; no other export has all three.
+    signature=("uid", "startTime", "timeStatus"),
+    required=(
+        "uid",
+        "title",
+        "createdAt",
+        "timeStatus",
+        "eventTypeId",
+        "startTime",
+        "endTime",
+        "attendee1",
+    ),
+    # attendeeN / attendeePhoneN go up to the largest booking in the file: columns beyond
+    # these land as new raw columns (like Calendly's Question N / Response N), as do the
+    # booking-question columns newer versions append (e.g. `Additional notes`).
+    known_columns=(
+        "id",
+        "uid",
+        "title",
+        "createdAt",
+        "timeStatus",
+        "eventTypeId",
+        "eventLength",
+        "startTime",
+        "endTime",
+        "paid",
+        "userEmail",
+        "userUsername",
+        "rating",
+        "ratingFeedback",
+        "noShowHost",
+        "createdAt_date",
+        "createdAt_time",
+        "startTime_date",
+        "startTime_time",
+        "endTime_date",
+        "endTime_time",
+        "noShowGuests",
+        "noShowGuestsCount",
+        "attendee1",
+        "attendeePhone1",
+        "attendee2",
+        "attendeePhone2",
+        "attendee3",
+        "attendeePhone3",
+        # Only in some versions: the host's display name, a team-booking flag, and the
+        # older boolean no-show flag of the booker (attendee1) before `noShowGuests`.
+        "userName",
+        "isTeamBooking",
+        "noShowGuest",
+    ),
+    # No renamed Cal.com header is known yet; add `"oldName": "documentedName"` here.
+    aliases={},
+)
+
+FORMATS: tuple[ExportFormat, ...] = (CALENDLY, CALCOM)
 
 
 def detect(headers: list[str]) -> ExportFormat | None:
@@ -120,3 +179,10 @@ def detect(headers: list[str]) -> ExportFormat | None:
         if fmt.matches(headers):
             return fmt
     return None
+
+
+def signature_hint() -> str:
+    """What each known export's header must contain, for 'matches no known export' errors."""
+    return "; ".join(
+        f"{fmt.platform} needs {', '.join(repr(s) for s in fmt.signature)}" for fmt in FORMATS
+    )

@@ -16,9 +16,11 @@ with_status as (
 
     -- Status is derived from the latest known cancel / no-show flags and the meeting's
     -- time relative to this build (as_of), never copied from an export's label.
+    -- A Cal.com booking replaced by another one is `rescheduled` (kept for history).
     select
         *,
         case
+            when is_rescheduled then 'rescheduled'
             when is_canceled then 'canceled'
             when is_no_show then 'no_show'
             when coalesce(end_at, start_at) is null then null
@@ -75,7 +77,12 @@ final as (
         source_file,
         first_exported_at,
         last_exported_at,
-        cast(export_count as integer) as export_count
+        cast(export_count as integer) as export_count,
+
+        -- added with Cal.com
+        platform_event_type_id,
+        coalesce(is_rescheduled, false) as is_rescheduled,
+        coalesce(status != 'rescheduled', true) as is_counted
 
     from with_category
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from loader.formats import CALENDLY
+from loader.formats import CALCOM, CALENDLY
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO / "data" / "sample"
@@ -31,6 +31,45 @@ def calendly_row(n: int, **overrides: str) -> dict[str, str]:
             "Marked as No-Show": "No",
             "Event UUID": f"ev-{n:04d}",
             "Invitee UUID": f"inv-{n:04d}",
+        }
+    )
+    row.update(overrides)
+    return row
+
+
+# Columns only some Cal.com versions have; a current export carries none of them.
+CALCOM_VERSION_COLUMNS = ("userName", "isTeamBooking", "noShowGuest")
+CALCOM_HEADER = [c for c in CALCOM.known_columns if c not in CALCOM_VERSION_COLUMNS]
+
+
+def calcom_row(n: int, **overrides: str) -> dict[str, str]:
+    """One realistic Cal.com booking row (current export version, one attendee); `n` makes
+    its ids and times unique. Pass `attendee2=...` etc. for more attendees."""
+    day = f"2026-10-{n % 28 + 1:02d}"
+    row = dict.fromkeys(CALCOM_HEADER, "")
+    row.update(
+        {
+            "id": str(9000 + n),
+            "uid": f"calUid{n:04d}xYz",
+            "title": f"Portfolio Review between Maria Gomez and Client {n}",
+            "createdAt": "2026-09-01T13:00:00.000Z",
+            "timeStatus": "completed",
+            "eventTypeId": "4103",
+            "eventLength": "60",
+            "startTime": f"{day}T14:00:00.000Z",
+            "endTime": f"{day}T15:00:00.000Z",
+            "paid": "false",
+            "userEmail": "maria@harborpointadvisors.example",
+            "userUsername": "maria-gomez",
+            "noShowHost": "false",
+            "createdAt_date": "2026-09-01",
+            "createdAt_time": "09:00:00",
+            "startTime_date": day,
+            "startTime_time": "10:00:00",
+            "endTime_date": day,
+            "endTime_time": "11:00:00",
+            "noShowGuestsCount": "0",
+            "attendee1": f"Client {n} (client{n}@example.com)",
         }
     )
     row.update(overrides)

@@ -6,9 +6,9 @@ import duckdb
 import pytest
 
 from loader.discover import ExportFile, Problem, candidate_files, exported_at_from_name, inspect
-from loader.formats import CALENDLY
+from loader.formats import CALCOM, CALENDLY
 
-from factories import WriteCsv, calendly_row
+from factories import WriteCsv, calcom_row, calendly_row
 
 NY = ZoneInfo("America/New_York")
 
@@ -51,6 +51,29 @@ def test_calendly_file_in_the_wrong_folder_is_recognised(
     assert found.exported_at_source == "filename"
 
 
+def test_calcom_file_in_the_wrong_folder_is_recognised(data_dir: Path, write_csv: WriteCsv) -> None:
+    path = write_csv(data_dir / "calendly" / "Insights-2026-08-01-2026-10-31.csv", [calcom_row(1)])
+    found = inspect(duckdb.connect(), path, data_dir, NY)
+    assert isinstance(found, ExportFile)
+    assert found.fmt is CALCOM
+    assert found.rel_path == "calendly/Insights-2026-08-01-2026-10-31.csv"
+    # The end of the covered range is the export time.
+    assert found.exported_at == datetime(2026, 10, 31, tzinfo=NY)
+    assert found.exported_at_source == "filename"
+
+
+def test_calcom_file_without_attendees_is_rejected_with_the_column_named(
+    data_dir: Path, write_csv: WriteCsv
+) -> None:
+    row = calcom_row(1)
+    del row["attendee1"], row["attendeePhone1"]
+    path = write_csv(data_dir / "calcom" / "Insights-2026-08-01-2026-10-31.csv", [row])
+    found = inspect(duckdb.connect(), path, data_dir, NY)
+    assert isinstance(found, Problem)
+    assert found.platform == "calcom"
+    assert found.reason.startswith("calcom export is missing required column(s): attendee1")
+
+
 def test_file_without_date_in_name_uses_mtime(data_dir: Path, write_csv: WriteCsv) -> None:
     path = write_csv(data_dir / "calendly" / "events-export.csv", [calendly_row(1)])
     found = inspect(duckdb.connect(), path, data_dir, NY)
@@ -65,6 +88,8 @@ def test_unrecognised_header_is_rejected_not_guessed(data_dir: Path, write_csv: 
     assert isinstance(found, Problem)
     assert found.status == "rejected"
     assert "matches no known export" in found.reason
+    # The message says what each platform's header needs.
+    assert "'Invitee UUID'" in found.reason and "'timeStatus'" in found.reason
 
 
 def test_missing_required_column_is_named(data_dir: Path, write_csv: WriteCsv) -> None:

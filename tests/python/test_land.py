@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from loader.formats import CALENDLY
+from loader.formats import CALCOM, CALENDLY
 from loader.ingest import FileOutcome, load_folder
 from loader.land import connect
 
-from factories import SAMPLE_DIR, WriteCsv, calendly_row
+from factories import CALCOM_HEADER, SAMPLE_DIR, WriteCsv, calcom_row, calendly_row
 
 NY = ZoneInfo("America/New_York")
 
@@ -161,3 +161,47 @@ def test_exports_land_oldest_first(data_dir: Path, db_file: Path, write_csv: Wri
         ("b-20261001.csv",),
         ("a-20261120.csv",),
     ]
+
+
+def test_calcom_attendee_columns_grow_with_the_widest_booking(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv
+) -> None:
+    """Cal.com writes attendeeN/attendeePhoneN up to the largest booking in the file: a later
+    export with five attendees adds attendee4/5 to the raw table; earlier rows keep NULL."""
+    first = [calcom_row(1, attendee2="Gina Novak (gina.novak@example.com)")]
+    write_csv(data_dir / "calcom" / "Insights-2026-08-01-2026-10-31.csv", first, CALCOM_HEADER)
+    assert _load(data_dir, db_file)["calcom/Insights-2026-08-01-2026-10-31.csv"].rows == 1
+
+    extra = ["attendee4", "attendeePhone4", "attendee5", "attendeePhone5", "Additional notes"]
+    wide = calcom_row(
+        2,
+        attendee2="B (b@example.com)",
+        attendee3="C (c@example.com)",
+        attendee4="D (d@example.com)",
+        attendeePhone4="+1 555 0104",
+        attendee5="E (e@example.com)",
+        **{"Additional notes": "bring statements"},
+    )
+    write_csv(
+        data_dir / "calcom" / "Insights-2026-09-01-2026-11-26.csv", [wide], [*CALCOM_HEADER, *extra]
+    )
+    outcome = _load(data_dir, db_file)["calcom/Insights-2026-09-01-2026-11-26.csv"]
+    assert outcome.status == "loaded"
+    assert outcome.note == f"new column(s) kept: {', '.join(extra)}"
+    assert _rows(
+        db_file,
+        'select uid, attendee1, attendee4, attendeePhone4, attendee5, "Additional notes"'
+        " from raw.calcom_bookings order by _load_id",
+    ) == [
+        ("calUid0001xYz", "Client 1 (client1@example.com)", None, None, None, None),
+        (
+            "calUid0002xYz",
+            "Client 2 (client2@example.com)",
+            "D (d@example.com)",
+            "+1 555 0104",
+            "E (e@example.com)",
+            "bring statements",
+        ),
+    ]
+    manifest = _rows(db_file, "select platform, raw_table from raw._load_manifest")
+    assert manifest == [("calcom", CALCOM.raw_table)] * 2

@@ -1,6 +1,7 @@
 -- Overlapping exports ("last 90 days", every week) repeat a booking in many files.
--- Keep one row per meeting_id (Calendly: Event UUID + Invitee UUID) with the state of the
--- most recent export: latest exported_at, then latest load, then last row in the file.
+-- Keep one row per meeting_id (Calendly: Event UUID + Invitee UUID; Cal.com: uid + attendee
+-- email lower/trim) with the state of the most recent export: latest exported_at, then
+-- latest load, then last row in the file.
 -- A booking missing from newer exports keeps its last known state: history is never lost.
 with
 

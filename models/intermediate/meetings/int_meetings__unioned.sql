@@ -6,6 +6,24 @@ calendly_events as (
 
 ),
 
+calcom_bookings as (
+
+    select * from {{ ref('stg_calcom__bookings') }}
+
+),
+
+calcom_attendees as (
+
+    select * from {{ ref('int_meetings__calcom_attendees') }}
+
+),
+
+calcom_event_types as (
+
+    select * from {{ ref('calcom_event_types') }}
+
+),
+
 calendly_meetings as (
 
     select
@@ -39,15 +57,93 @@ calendly_meetings as (
         source_file,
         source_row,
         exported_at,
-        load_id
+        load_id,
+
+        -- added for Cal.com (Calendly exports have no event type id and no reschedule flag:
+        -- a Calendly reschedule shows up as a canceled booking plus a new one)
+        cast(null as varchar) as platform_event_type_id,
+        false as is_rescheduled
 
     from calendly_events
+
+),
+
+calcom_meetings as (
+
+    select
+        -- ids (key: uid + attendee email, lower-cased and trimmed)
+        {{ generate_surrogate_key([
+            "'calcom'", 'calcom_bookings.booking_uid', 'calcom_attendees.attendee_key'
+        ]) }} as meeting_id,
+        'calcom' as platform,
+        calcom_bookings.booking_uid as platform_booking_id,
+        calcom_attendees.attendee_key as platform_invitee_key,
+
+        -- meeting: the seed names the event type; titles are only a fallback because their
+        -- template (`<event type> between <host> and <attendee>`) can be edited in Cal.com
+        coalesce(
+            calcom_event_types.event_type_name,
+            nullif(regexp_extract(calcom_bookings.title, '^(.+?) between .+ and .+$', 1), ''),
+            calcom_bookings.title
+        ) as event_type_name,
+        calcom_bookings.start_at,
+        calcom_bookings.end_at,
+        calcom_bookings.booked_at,
+        cast(null as varchar) as location,
+        coalesce(
+            calcom_bookings.host_name,
+            nullif(regexp_extract(calcom_bookings.title, '^.+? between (.+?) and .+$', 1), '')
+        ) as host_name,
+        calcom_bookings.host_email,
+
+        -- invitee
+        calcom_attendees.attendee_name as invitee_name,
+        calcom_attendees.attendee_email as invitee_email,
+        cast(null as varchar) as invitee_time_zone,
+
+        -- state in this export: of timeStatus only `cancelled` and `rescheduled` are facts;
+        -- `completed` / `uncompleted` describe the export's date and are not carried on
+        case
+            when calcom_bookings.time_status = 'cancelled' then true
+            when
+                calcom_bookings.time_status in ('completed', 'uncompleted', 'rescheduled')
+                then false
+        end as is_canceled,
+        calcom_attendees.is_no_show,
+        cast(null as varchar) as canceled_by,
+        cast(null as varchar) as cancellation_reason,
+
+        -- lineage
+        calcom_bookings.source_file,
+        calcom_bookings.source_row,
+        calcom_bookings.exported_at,
+        calcom_bookings.load_id,
+
+        -- platform extras
+        calcom_bookings.event_type_id as platform_event_type_id,
+        case
+            when calcom_bookings.time_status = 'rescheduled' then true
+            when
+                calcom_bookings.time_status in ('completed', 'uncompleted', 'cancelled')
+                then false
+        end as is_rescheduled
+
+    from calcom_bookings
+    -- a booking without any attendee cell is kept (invitee unknown), never dropped
+    left join calcom_attendees
+        on
+            calcom_bookings.load_id = calcom_attendees.load_id
+            and calcom_bookings.source_row = calcom_attendees.source_row
+    left join calcom_event_types
+        on calcom_bookings.event_type_id = calcom_event_types.event_type_id
 
 ),
 
 final as (
 
     select * from calendly_meetings
+    union all
+    select * from calcom_meetings
 
 )
 

@@ -1,0 +1,137 @@
+-- Cal.com exports one row per booking with its attendees in `attendeeN` columns
+-- (`Name (email)`). Unpivot them to one row per attendee, the position N taken from the
+-- column name, so attendee4+ that a later export adds are picked up without a code change.
+with
+
+bookings as (
+
+    select * from {{ ref('stg_calcom__bookings') }}
+
+),
+
+attendee_cells as (
+
+    unpivot (
+        select
+            load_id,
+            source_row,
+            columns('^attendee_\d+$')
+        from bookings
+    )
+    on columns('^attendee_\d+$')
+    into name attendee_column value attendee_text
+
+),
+
+phone_cells as (
+
+    unpivot (
+        select
+            load_id,
+            source_row,
+            columns('^attendee_phone_\d+$')
+        from bookings
+    )
+    on columns('^attendee_phone_\d+$')
+    into name phone_column value attendee_phone
+
+),
+
+parsed as (
+
+    select
+        attendee_cells.load_id,
+        attendee_cells.source_row,
+        cast(regexp_extract(attendee_cells.attendee_column, '(\d+)$', 1) as integer)
+            as attendee_position,
+        attendee_cells.attendee_text,
+        {{ email_in_parentheses('attendee_cells.attendee_text') }} as attendee_email
+    from attendee_cells
+
+),
+
+keyed as (
+
+    select
+        load_id,
+        source_row,
+        attendee_position,
+        attendee_text,
+        attendee_email,
+        -- the key is deliberately simple (lower + trim); matching to CRM contacts
+        -- normalizes further. An attendee without an email is keyed by the cell text.
+        lower(coalesce(attendee_email, trim(attendee_text))) as attendee_key,
+        -- the name is what precedes `(email)`; a bare email cell has no name
+        nullif(
+            nullif(trim(regexp_replace(attendee_text, '\([^()]*@[^()]*\)\s*$', '')), ''),
+            attendee_email
+        ) as attendee_name
+    from parsed
+
+),
+
+with_no_show as (
+
+    select
+        keyed.*,
+        bookings.booking_uid,
+        phone_cells.attendee_phone,
+        -- noShowGuests lists the no-show attendees as `Name (email); Name (email)`;
+        -- older exports only flag the booker (attendee 1) in the boolean noShowGuest.
+        coalesce(
+            list_contains(
+                list_transform(
+                    string_split(bookings.no_show_guests, ';'),
+                    -- `entry` is the lambda's parameter, not a column
+                    lambda entry: lower(  -- noqa: RF02
+                        coalesce({{ email_in_parentheses('entry') }}, trim(entry))  -- noqa: RF02
+                    )
+                ),
+                keyed.attendee_key
+            ),
+            false
+        )
+        or (keyed.attendee_position = 1 and coalesce(bookings.is_booker_no_show, false))
+            as is_no_show,
+        row_number() over (
+            partition by keyed.load_id, keyed.source_row, keyed.attendee_key
+            order by keyed.attendee_position
+        ) as key_rank
+    from keyed
+    inner join bookings
+        on
+            keyed.load_id = bookings.load_id
+            and keyed.source_row = bookings.source_row
+    left join phone_cells
+        on
+            keyed.load_id = phone_cells.load_id
+            and keyed.source_row = phone_cells.source_row
+            and keyed.attendee_position
+            = cast(regexp_extract(phone_cells.phone_column, '(\d+)$', 1) as integer)
+
+),
+
+final as (
+
+    select
+        -- ids
+        load_id,
+        source_row,
+        booking_uid,
+        attendee_key,
+
+        -- attendee
+        attendee_position,
+        attendee_name,
+        attendee_email,
+        attendee_phone,
+        attendee_text,
+        is_no_show
+
+    from with_no_show
+    -- the same person listed twice in one booking is one meeting (first position wins)
+    where key_rank = 1
+
+)
+
+select * from final
