@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli_common import PASSTHROUGH, state
-from loader.commands import pipeline
+from loader.commands import docs, pipeline
 
 app = typer.Typer(
     help=(
@@ -36,3 +36,6 @@ def main(
 app.command()(pipeline.load)
 app.command(context_settings=PASSTHROUGH)(pipeline.build)
 app.command(context_settings=PASSTHROUGH)(pipeline.run)
+
+# --- docs ---
+app.command()(docs.docs)
