@@ -233,6 +233,24 @@ def test_source_gaps_fail_and_numbered_export_columns_follow_their_family() -> N
     ]
 
 
+def test_seeds_and_exposures_need_descriptions_too() -> None:
+    manifest = _good()
+    seed = _model("event_type_map", [_column("title", "")], description="")
+    seed.update(unique_id="seed.proj.event_type_map", resource_type="seed", patch_path=None)
+    seed["original_file_path"] = "seeds/event_type_map.csv"
+    manifest["nodes"][seed["unique_id"]] = seed
+    manifest["exposures"]["exposure.proj.crm"] = {
+        "name": "crm",
+        "description": "",
+        "original_file_path": "models/marts/_exposures.yml",
+    }
+    assert _lines(manifest) == [
+        "seed event_type_map (seeds/event_type_map.csv): no description",
+        "seed event_type_map (seeds/event_type_map.csv): column 'title' has no description",
+        "exposure crm (models/marts/_exposures.yml): no description",
+    ]
+
+
 def test_other_packages_are_not_checked() -> None:
     manifest = _good()
     foreign = _model("pkg_model", [_column("x", "")], description="")

@@ -181,3 +181,12 @@ def test_docs_site_in_a_browser(served_docs: ServedSite) -> None:
     assert outside == []
     assert SCREENSHOT.stat().st_size > 10_000
     assert re.match(rb"\x89PNG", SCREENSHOT.read_bytes()[:4])
+
+
+def test_built_model_count_reads_the_catalog(tmp_path: Path) -> None:
+    catalog = {"nodes": {}, "sources": {"source.meetings.calendly.calendly_events": {}}}
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+    assert docs_site.built_model_count(tmp_path) == 0  # -> `meetings docs` says to build first
+    catalog["nodes"] = {"model.meetings.fct_meetings": {}, "seed.meetings.map": {}}
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+    assert docs_site.built_model_count(tmp_path) == 1
