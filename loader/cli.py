@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli_common import PASSTHROUGH, state
-from loader.commands import pipeline, status
+from loader.commands import docs, pipeline, status
 
 app = typer.Typer(
     help=(
@@ -39,3 +39,6 @@ app.command(context_settings=PASSTHROUGH)(pipeline.run)
 
 # --- monitoring ---
 app.command()(status.status)
+
+# --- docs ---
+app.command()(docs.docs)

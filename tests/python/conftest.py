@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
-from factories import WriteCsv
+from loader.cli import app
+
+from factories import SAMPLE_DIR, ServedSite, WriteCsv
 
 
 @pytest.fixture
@@ -54,3 +64,63 @@ def query(db_file: Path) -> Callable[[str], list[tuple[object, ...]]]:
             con.close()
 
     return _query
+
+
+# Statuses (scheduled vs completed) are pinned to this instant in every sample-data build.
+SAMPLE_AS_OF = '{"as_of": "2026-11-27 12:00:00+00"}'
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built ONCE per test session from data/sample (`meetings run`, as of
+    2026-11-27 12:00 UTC). Shared by the docs, browser and analyst-guide tests: read it,
+    never write to it."""
+    db = tmp_path_factory.mktemp("sample-warehouse") / "sample.duckdb"
+    args = ["run", "--data-dir", str(SAMPLE_DIR), "--db", str(db), "--vars", SAMPLE_AS_OF]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture(scope="session")
+def served_docs(
+    sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServedSite]:
+    """`meetings docs --serve` on the sample warehouse, as a real process on a free port of
+    127.0.0.1 (site written to a temp folder via DBT_TARGET_PATH, not the project's target/).
+    Teardown presses Ctrl-C and checks that the server stops cleanly."""
+    target = tmp_path_factory.mktemp("docs-site") / "target"
+    log_path = target.parent / "meetings-docs.log"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    meetings = Path(sys.executable).with_name("meetings")
+    env = {**os.environ, "DBT_TARGET_PATH": str(target), "PYTHONUNBUFFERED": "1"}
+    command = [str(meetings), "docs", "--db", str(sample_warehouse), "--serve", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}/"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 180  # dbt docs generate takes ~10 s on a busy machine
+        while "Serving on" not in log_path.read_text():
+            if server.poll() is not None:
+                pytest.fail(
+                    f"meetings docs exited with {server.returncode}:\n{log_path.read_text()}"
+                )
+            if time.monotonic() > deadline:
+                pytest.fail(f"docs server did not come up:\n{log_path.read_text()}")
+            time.sleep(0.5)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+        yield ServedSite(url=url, target=target)
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGINT)  # what Ctrl-C sends
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    output = log_path.read_text()
+    assert server.returncode == 0, output
+    assert "Stopped." in output and "Traceback" not in output, output

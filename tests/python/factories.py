@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from loader.formats import CALCOM, CALENDLY
@@ -77,3 +78,13 @@ def calcom_row(n: int, **overrides: str) -> dict[str, str]:
 
 
 WriteCsv = Callable[..., Path]
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    """The dbt docs site of the sample warehouse, served by `meetings docs --serve`."""
+
+    url: str
+    """Base URL on 127.0.0.1, ending in `/`."""
+    target: Path
+    """Folder dbt wrote the site to (index.html, manifest.json, catalog.json)."""
