@@ -55,7 +55,17 @@ final as (
         source_file,
         first_exported_at,
         last_exported_at,
-        cast(export_count as integer) as export_count
+        cast(export_count as integer) as export_count,
+
+        -- data quality: listed in marts.data_quality_issues; metrics leave these out
+        coalesce(
+            has_invalid_start_at
+            or has_invalid_end_at
+            or has_end_before_start
+            or has_missing_email
+            or has_invalid_email,
+            false
+        ) as has_data_issue
 
     from with_status
 

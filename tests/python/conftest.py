@@ -54,3 +54,10 @@ def query(db_file: Path) -> Callable[[str], list[tuple[object, ...]]]:
             con.close()
 
     return _query
+
+
+@pytest.fixture(autouse=True)
+def _no_settle_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test files are written a moment before they are loaded: do not skip them as
+    'still being written' (tests of that behaviour set MEETINGS_SETTLE_SECONDS themselves)."""
+    monkeypatch.setenv("MEETINGS_SETTLE_SECONDS", "0")

@@ -39,7 +39,16 @@ calendly_meetings as (
         source_file,
         source_row,
         exported_at,
-        load_id
+        load_id,
+
+        -- data quality (same columns from every platform; see the model's YAML)
+        start_at_text,
+        end_at_text,
+        has_invalid_start_at,
+        has_invalid_end_at,
+        has_end_before_start,
+        has_missing_email,
+        has_invalid_email
 
     from calendly_events
 
