@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli_common import PASSTHROUGH, state
-from loader.commands import pipeline
+from loader.commands import backup, pipeline, quarantine
 
 app = typer.Typer(
     help=(
@@ -36,3 +36,7 @@ def main(
 app.command()(pipeline.load)
 app.command(context_settings=PASSTHROUGH)(pipeline.build)
 app.command(context_settings=PASSTHROUGH)(pipeline.run)
+
+# --- bad input and faults ---
+app.command()(quarantine.quarantine)
+app.command()(backup.backup)
