@@ -42,6 +42,13 @@ class LoadObserver(Protocol):
 EMPTY_NOTE = "header only, no rows: recorded as empty (covers no period)"
 
 
+def _unreadable(exc: OSError) -> str:
+    return (
+        f"cannot read the file ({exc.strerror or type(exc).__name__}) — close it in other"
+        " programs, check its permissions; it will be tried again on the next run"
+    )
+
+
 def _skipped_duplicate(export: ExportFile, earlier: str) -> FileOutcome:
     note = "already loaded" if earlier == export.rel_path else f"same content as {earlier}"
     return FileOutcome(
@@ -57,6 +64,8 @@ def _land_one(con: duckdb.DuckDBPyConnection, export: ExportFile) -> FileOutcome
         landed = land_file(con, export, lambda: is_unchanged(export))
     except FileChanged as exc:
         return FileOutcome(export.rel_path, "skipped", export.fmt.platform, note=str(exc))
+    except OSError as exc:
+        return FileOutcome(export.rel_path, "skipped", export.fmt.platform, note=_unreadable(exc))
     except (duckdb.Error, MeetingsError) as exc:
         reason = str(exc).strip().splitlines()[0]
         record_rejection(con, export.rel_path, export.sha256, export.fmt.platform, reason)
@@ -98,7 +107,10 @@ def load_folder(
     outcomes: list[FileOutcome] = []
     exports: list[ExportFile] = []
     for path in candidate_files(data_dir):
-        found = inspect(con, path, data_dir, tz, settle_seconds)
+        try:
+            found = inspect(con, path, data_dir, tz, settle_seconds)
+        except OSError as exc:  # removed, locked or unreadable between listing and reading
+            found = Problem(path.relative_to(data_dir).as_posix(), "skipped", _unreadable(exc))
         if isinstance(found, Problem):
             if found.status == "rejected" and found.sha256 is not None:
                 record_rejection(con, found.rel_path, found.sha256, found.platform, found.reason)

@@ -541,3 +541,24 @@ def test_committed_binary_fixtures_match_their_generator(tmp_path: Path) -> None
         assert committed.read_bytes() == path.read_bytes(), (
             f"{path.name} differs: run tests/fixtures/bad_exports/make_binary_fixtures.py"
         )
+
+
+def test_unreadable_file_is_skipped_not_a_traceback(
+    data_dir: Path, db_file: Path, query: Query, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locked by another program (or deleted) between listing and reading."""
+    import loader.discover as discover
+
+    rel = drop(data_dir, "good_export.csv", "events-export.csv")
+    drop(data_dir, "accented_names.csv")
+    real_hash = discover.hash_and_check_utf8
+
+    def locked(path: Path) -> tuple[str, bool]:
+        if path.name == "events-export.csv":
+            raise PermissionError(13, "Permission denied")
+        return real_hash(path)
+
+    monkeypatch.setattr(discover, "hash_and_check_utf8", locked)
+    result = load(data_dir, db_file)
+    assert_refused(result, query, rel, "skipped", "cannot read the file (Permission denied)", 0)
+    assert raw_count(query) == 3  # the other file loaded
