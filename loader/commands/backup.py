@@ -19,8 +19,8 @@ OutOption = Annotated[
     Path | None,
     typer.Option(
         "--out",
-        help="Folder to write (must not exist yet). Default: backups/meetings-<UTC time>/"
-        " next to the warehouse file.",
+        help="Folder to write (must not exist yet). Default: backups/meetings-YYYYMMDDTHHMMSSZ"
+        " (UTC) next to the warehouse file.",
         show_default=False,
     ),
 ]

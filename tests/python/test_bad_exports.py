@@ -81,7 +81,7 @@ def manifest(query: Query, rel: str) -> list[tuple[object, ...]]:
 
 def raw_count(query: Query, rel: str | None = None) -> int:
     where = f" where _source_file = '{rel}'" if rel else ""
-    return int(query(f"select count(*) from raw.calendly_events{where}")[0][0])  # type: ignore[call-overload]
+    return int(query(f"select count(*) from raw.calendly_events{where}")[0][0])
 
 
 def assert_lossless(
@@ -337,7 +337,7 @@ def test_file_growing_while_it_is_loaded_is_skipped(
     real_inspect = ingest.inspect
 
     def inspect_then_append(*args: object, **kwargs: object) -> object:
-        found = real_inspect(*args, **kwargs)  # type: ignore[arg-type]
+        found = real_inspect(*args, **kwargs)
         with (data_dir / rel).open("a", encoding="utf-8") as handle:
             handle.write(
                 "Dev Patel,dev@example.com,Intro Call,2026-10-08 09:00 am,"
