@@ -6,10 +6,9 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from factories import WriteCsv
+from factories import WriteCsv, read_only_rows
 
 
 @pytest.fixture
@@ -46,12 +45,7 @@ def query(db_file: Path) -> Callable[[str], list[tuple[object, ...]]]:
     """Run a read-only query against the test warehouse (opened and closed per call)."""
 
     def _query(sql: str) -> list[tuple[object, ...]]:
-        con = duckdb.connect(str(db_file), read_only=True)
-        try:
-            con.execute("set TimeZone = 'UTC'")
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
+        return read_only_rows(db_file, sql)
 
     return _query
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
+
 from loader.formats import CALENDLY
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,3 +40,13 @@ def calendly_row(n: int, **overrides: str) -> dict[str, str]:
 
 
 WriteCsv = Callable[..., Path]
+
+
+def read_only_rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    """Run a query on a warehouse file opened read-only (and closed again), in UTC."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()

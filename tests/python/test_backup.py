@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from loader.cli import app
 
-from factories import REPO, SAMPLE_DIR
+from factories import REPO, SAMPLE_DIR, read_only_rows
 
 runner = CliRunner()
 AS_OF = ["--vars", '{"as_of": "2026-11-27 12:00:00+00"}']
@@ -23,15 +23,6 @@ TABLES = {
 }
 
 
-def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_backup_restores_into_a_fresh_file(tmp_path: Path, data_dir: Path, db_file: Path) -> None:
     # History with loaded, empty and rejected files, and built marts.
     for name in (SAMPLE_DIR / "calendly").iterdir():
@@ -41,7 +32,7 @@ def test_backup_restores_into_a_fresh_file(tmp_path: Path, data_dir: Path, db_fi
         shutil.copyfile(fixtures / fixture, data_dir / "calendly" / fixture)
     run = runner.invoke(app, ["run", "--data-dir", str(data_dir), "--db", str(db_file), *AS_OF])
     assert run.exit_code == 1  # the truncated file is rejected; everything else is in
-    statuses = _rows(db_file, "select status from raw._load_manifest order by all")
+    statuses = read_only_rows(db_file, "select status from raw._load_manifest order by all")
     assert statuses == [("empty",), ("loaded",), ("loaded",), ("loaded",), ("rejected",)]
 
     out = tmp_path / "backups" / "first"
@@ -57,23 +48,25 @@ def test_backup_restores_into_a_fresh_file(tmp_path: Path, data_dir: Path, db_fi
     con.execute(f"import database '{out}'")
     con.close()
     for table, sql in TABLES.items():
-        original = _rows(db_file, sql)
+        original = read_only_rows(db_file, sql)
         assert original, table
-        assert _rows(restored, sql) == original, table
+        assert read_only_rows(restored, sql) == original, table
     # Constraints came along (the manifest's primary key).
-    ddl = _rows(restored, "select sql from duckdb_tables() where table_name = '_load_manifest'")
+    ddl = read_only_rows(
+        restored, "select sql from duckdb_tables() where table_name = '_load_manifest'"
+    )
     assert "PRIMARY KEY" in str(ddl[0][0])
 
     # The restored warehouse is a working one: views rebuild, and the same exports are
     # recognised as already loaded.
     build = runner.invoke(app, ["build", "--db", str(restored), *AS_OF])
     assert build.exit_code == 0, build.output
-    assert _rows(restored, TABLES["marts.fct_meetings"]) == _rows(
+    assert read_only_rows(restored, TABLES["marts.fct_meetings"]) == read_only_rows(
         db_file, TABLES["marts.fct_meetings"]
     )
     again = runner.invoke(app, ["load", "--data-dir", str(data_dir), "--db", str(restored)])
     assert "0 loaded, 4 skipped, 1 rejected (0 rows landed)" in again.stdout
-    assert _rows(restored, "select count(*) from raw.calendly_events") == [(17,)]
+    assert read_only_rows(restored, "select count(*) from raw.calendly_events") == [(17,)]
 
 
 def _load(data_dir: Path, db_file: Path) -> None:
