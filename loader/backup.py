@@ -53,18 +53,20 @@ def _copy_tables(
 
 
 def _verify(con: duckdb.DuckDBPyConnection, folder: Path, counts: dict[str, int]) -> None:
-    """Every table's parquet file holds as many rows as the table (read back from disk)."""
+    """Every table has a parquet file holding as many rows as the table (read back)."""
+    written: dict[str, int] = {}
     for line in (folder / "load.sql").read_text(encoding="utf-8").splitlines():
-        if not line.startswith("COPY "):
-            continue
-        table = line.split()[1].replace('"', "")
-        parquet = folder / Path(line.split("'")[1]).name
-        row = con.execute(f"select count(*) from read_parquet({sql_literal(str(parquet))})")
-        written = row.fetchone()
-        if table in counts and (written is None or int(written[0]) != counts[table]):
+        if line.startswith("COPY "):
+            table = line.split()[1].replace('"', "")
+            parquet = folder / Path(line.split("'")[1]).name
+            row = con.execute(f"select count(*) from read_parquet({sql_literal(str(parquet))})")
+            result = row.fetchone()
+            written[table] = int(result[0]) if result else -1
+    for table, rows in counts.items():
+        if written.get(table) != rows:
             raise MeetingsError(
-                f"backup check failed: {parquet.name} has {written} rows, {table} has"
-                f" {counts[table]} — the backup in {folder} is incomplete; run it again"
+                f"backup check failed: {table} has {rows} rows, the backup"
+                f" {written.get(table, 'none')} — {folder} is incomplete; run the backup again"
             )
 
 

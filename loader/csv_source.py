@@ -58,11 +58,6 @@ def read_csv_sql(path: Path, dialect: Dialect | None = None) -> str:
     )
 
 
-def read_header(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
-    """Column names as the file spells them (kept for callers; sniffing needs no DuckDB)."""
-    return list(sniff_or_fail(path).header)
-
-
 @contextmanager
 def readable(path: Path, dialect: Dialect) -> Iterator[Path]:
     """A path DuckDB can read: the file itself, or a temporary UTF-8 copy for encodings

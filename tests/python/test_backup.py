@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from loader.cli import app
@@ -100,3 +101,18 @@ def test_backup_without_a_warehouse_is_one_line(db_file: Path) -> None:
     result = runner.invoke(app, ["backup", "--db", str(db_file)])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: backup: no warehouse at {db_file} — nothing to back up"
+
+
+def test_backup_check_catches_a_short_or_missing_table(tmp_path: Path) -> None:
+    from loader.backup import _verify
+    from loader.errors import MeetingsError
+
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.t as select range as x from range(3)")
+    folder = tmp_path / "bk"
+    con.execute(f"export database '{folder}' (format parquet)")
+    _verify(con, folder, {"raw.t": 3})  # complete: no error
+    with pytest.raises(MeetingsError, match=r"raw\.t has 4 rows, the backup 3"):
+        _verify(con, folder, {"raw.t": 4})
+    with pytest.raises(MeetingsError, match=r"raw\.gone has 1 rows, the backup none"):
+        _verify(con, folder, {"raw.t": 3, "raw.gone": 1})
