@@ -192,7 +192,7 @@ def inspect(
             rel,
             "rejected",
             "header matches no known export (Calendly needs 'Invitee UUID' and "
-            "'Event Type Name'); check it is an unedited platform export",
+            "'Event Type Name') — check it is an unedited platform export",
             sha,
         )
     missing = fmt.missing_required(header)

@@ -562,3 +562,13 @@ def test_unreadable_file_is_skipped_not_a_traceback(
     result = load(data_dir, db_file)
     assert_refused(result, query, rel, "skipped", "cannot read the file (Permission denied)", 0)
     assert raw_count(query) == 3  # the other file loaded
+
+
+def test_file_that_is_no_known_export_is_rejected(
+    data_dir: Path, db_file: Path, query: Query
+) -> None:
+    rel = "calendly/contacts.csv"
+    (data_dir / rel).write_text("Name,Email,Phone\nAnn Lee,ann@example.com,555-0100\n")
+    result = load(data_dir, db_file)
+    assert_refused(result, query, rel, "rejected", "header matches no known export", 1)
+    assert "check it is an unedited platform export" in result.stderr
