@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli_common import PASSTHROUGH, state
-from loader.commands import docs, pipeline, status
+from loader.commands import backup, docs, pipeline, quarantine, status
 
 app = typer.Typer(
     help=(
@@ -42,3 +42,7 @@ app.command()(status.status)
 
 # --- docs ---
 app.command()(docs.docs)
+
+# --- bad input and faults ---
+app.command()(quarantine.quarantine)
+app.command()(backup.backup)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,13 +13,22 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from loader.csv_source import read_header
-from loader.formats import ExportFormat, detect, signature_hint
+from loader.formats import ExportFormat, detect, signature_hint, similar_headers
+from loader.sniff import Dialect, NotCsv, sniff
 
 # Sub-folders of the data dir that hold exports. `sample/` is deliberately not scanned:
 # bundled demo data must never land in a real warehouse by accident.
 EXPORT_FOLDERS = ("calendly", "calcom", "lacrm")
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+# What a browser or copy tool names a file it has not finished writing.
+PARTIAL_SUFFIXES = {".crdownload", ".part", ".partial", ".download", ".tmp"}
+# Other things people save next to the exports: what they are and what to do instead.
+OTHER_SUFFIXES = {
+    ".xlsx": "an Excel workbook — in Excel use File > Save As > 'CSV UTF-8' and drop the .csv here",
+    ".xls": "an Excel workbook — in Excel use File > Save As > 'CSV UTF-8' and drop the .csv here",
+    ".numbers": "a Numbers document — use File > Export To > CSV and drop the .csv here",
+    ".pdf": "a PDF document — download the CSV export from the platform instead",
+}
 
 _STAMP = re.compile(
     r"(?<!\d)(?P<y>20\d{2})-?(?P<m>[01]\d)-?(?P<d>[0-3]\d)"
@@ -37,6 +48,10 @@ class ExportFile:
     fmt: ExportFormat
     exported_at: datetime
     exported_at_source: str  # "filename" or "mtime"
+    dialect: Dialect | None = None
+    """Encoding, delimiter and header as sniffed (None: land.py sniffs again)."""
+    mtime_ns: int | None = None
+    """Modification time when inspected: landing is abandoned if the file changes."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +84,49 @@ def exported_at_from_name(name: str, tz: ZoneInfo) -> datetime | None:
 
 
 def file_sha256(path: Path) -> str:
+    return hash_and_check_utf8(path)[0]
+
+
+def hash_and_check_utf8(path: Path) -> tuple[str, bool]:
+    """SHA-256 of the file and whether all of it is valid UTF-8, in one streaming pass
+    (Python's UTF-8 decoder adds ~10% to the hashing time; it never holds the whole file)."""
     digest = hashlib.sha256()
+    decoder: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+            if decoder is not None:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    decoder = None
+    if decoder is not None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            decoder = None
+    return digest.hexdigest(), decoder is not None
+
+
+def is_unchanged(export: ExportFile) -> bool:
+    """True while the file still has the size and modification time it had when inspected."""
+    try:
+        stat = export.path.stat()
+    except FileNotFoundError:
+        return False
+    return stat.st_size == export.size_bytes and (
+        export.mtime_ns is None or stat.st_mtime_ns == export.mtime_ns
+    )
+
+
+def _not_csv_reason(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in OTHER_SUFFIXES:
+        return f"not a CSV file ({suffix}): {OTHER_SUFFIXES[suffix]}"
+    return (
+        f"not a CSV file ({path.suffix or 'no extension'})"
+        f" — only {', '.join(sorted(CSV_SUFFIXES))} exports are loaded"
+    )
 
 
 def candidate_files(data_dir: Path) -> list[Path]:
@@ -90,45 +143,75 @@ def candidate_files(data_dir: Path) -> list[Path]:
 
 
 def inspect(
-    con: duckdb.DuckDBPyConnection, path: Path, data_dir: Path, tz: ZoneInfo
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    data_dir: Path,
+    tz: ZoneInfo,
+    settle_seconds: float = 0.0,
 ) -> ExportFile | Problem:
-    """Recognise one file by its header; never guess from the folder it sits in."""
+    """Recognise one file by its first bytes and header; never guess from its folder or name.
+
+    `con` is unused since sniffing moved to Python (sniff.py); it is kept for callers.
+    A file modified less than `settle_seconds` ago may still be being written: skipped.
+    """
     rel = path.relative_to(data_dir).as_posix()
-    if path.suffix.lower() not in CSV_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in PARTIAL_SUFFIXES:
         return Problem(
-            rel, "skipped", f"not a CSV file ({path.suffix or 'no extension'}); export as CSV"
+            rel, "skipped", "an unfinished download or copy — it will be loaded once complete"
         )
-    size = path.stat().st_size
-    if size == 0:
-        return Problem(rel, "skipped", "file is empty (0 bytes); export it again")
-    sha = file_sha256(path)
-    try:
-        header = read_header(con, path)
-    except duckdb.Error as exc:
-        first_line = str(exc).strip().splitlines()[0]
-        return Problem(rel, "rejected", f"cannot read as CSV: {first_line}", sha)
+    if suffix not in CSV_SUFFIXES:
+        return Problem(rel, "skipped", _not_csv_reason(path))
+    stat = path.stat()
+    if stat.st_size == 0:
+        return Problem(
+            rel,
+            "skipped",
+            "file is empty (0 bytes) — if it is still being saved it will load on the next"
+            " run; otherwise export it again",
+        )
+    age = time.time() - stat.st_mtime
+    if age < settle_seconds:
+        return Problem(
+            rel,
+            "skipped",
+            f"modified {max(age, 0):.0f} s ago, it may still be being written"
+            " — it will be loaded on the next run",
+        )
+    sha, is_utf8 = hash_and_check_utf8(path)
+    dialect = sniff(path)
+    if isinstance(dialect, Dialect) and dialect.encoding == "utf-8" and not is_utf8:
+        # Pure ASCII at the start, Windows-1252 further down (an accented name in row 900).
+        dialect = sniff(path, encoding="cp1252")
+    if isinstance(dialect, NotCsv):
+        return Problem(rel, "rejected", dialect.reason, sha)
+    header = list(dialect.header)
     fmt = detect(header)
     if fmt is None:
         return Problem(
             rel,
             "rejected",
-            f"header matches no known export ({signature_hint()});"
-            " check it is an unedited platform export",
+            f"header matches no known export ({signature_hint()})"
+            " — check it is an unedited platform export",
             sha,
         )
     missing = fmt.missing_required(header)
     if missing:
+        hints = similar_headers(fmt, header, missing)
+        hint = f" ({hints})" if hints else ""
         return Problem(
             rel,
             "rejected",
-            f"{fmt.platform} export is missing required column(s): {', '.join(missing)};"
-            " re-export with all columns",
+            f"{fmt.platform} export is missing required column(s): {', '.join(missing)}{hint}"
+            " — re-export with all columns",
             sha,
             fmt.platform,
         )
     stamp = exported_at_from_name(path.name, tz)
     source = "filename"
     if stamp is None:
-        stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+        stamp = datetime.fromtimestamp(stat.st_mtime, tz=UTC)
         source = "mtime"
-    return ExportFile(path, rel, sha, size, header, fmt, stamp, source)
+    return ExportFile(
+        path, rel, sha, stat.st_size, header, fmt, stamp, source, dialect, stat.st_mtime_ns
+    )

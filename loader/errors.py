@@ -3,3 +3,7 @@
 
 class MeetingsError(Exception):
     """A problem the user can fix; the CLI prints its one-line message without a traceback."""
+
+
+class FileChanged(MeetingsError):
+    """An export changed between being inspected and landed: it is still being written."""

@@ -8,6 +8,7 @@ Headers are compared case-insensitively with surrounding whitespace trimmed.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 
@@ -107,8 +108,23 @@ CALENDLY = ExportFormat(
         "Invitee scheduled by",
         "Scheduling method",
     ),
-    # No renamed Calendly header is known yet; add `"Old Name": "Documented Name"` here.
-    aliases={},
+    # Renamed headers -> documented name. None of these has been seen in a real export yet
+    # (*inferred*: spelling variants a newer or localized export may use); the README lists
+    # them. A real file with another spelling is a one-line fix here.
+    aliases={
+        "Invitee Full Name": "Invitee Name",
+        "Invitee Timezone": "Invitee Time Zone",
+        "Event Name": "Event Type Name",
+        "Start Date and Time": "Start Date & Time",
+        "End Date and Time": "End Date & Time",
+        "Start Time": "Start Date & Time",
+        "End Time": "End Date & Time",
+        "Event Created Date and Time": "Event Created Date & Time",
+        "Cancelled": "Canceled",
+        "Cancelled By": "Canceled By",
+        "Marked as No Show": "Marked as No-Show",
+        "No-Show": "Marked as No-Show",
+    },
 )
 
 CALCOM = ExportFormat(
@@ -186,3 +202,20 @@ def signature_hint() -> str:
     return "; ".join(
         f"{fmt.platform} needs {', '.join(repr(s) for s in fmt.signature)}" for fmt in FORMATS
     )
+
+
+def similar_headers(fmt: ExportFormat, headers: list[str], missing: list[str]) -> str:
+    """For each missing column, an unrecognised header of the file that looks like it
+    ("the file has 'Invitee E-mail'"): reported, never mapped by guess."""
+    known = {header_key(k) for k in (*fmt.known_columns, *fmt.aliases)}
+    unknown = [h for h in headers if h.strip() and header_key(h) not in known]
+    by_key = {header_key(h): h for h in unknown}
+    hints = []
+    for column in missing:
+        close = difflib.get_close_matches(header_key(column), list(by_key), n=1, cutoff=0.6)
+        if close:
+            hints.append(f"the file has {by_key[close[0]]!r}, not {column!r}")
+    if not hints:
+        return ""
+    hint = ": if that is the same column, add it to `aliases` in loader/formats.py"
+    return "; ".join(hints) + hint

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from loader.discover import ExportFile, Problem, candidate_files, inspect
-from loader.errors import MeetingsError
+from loader.discover import ExportFile, Problem, candidate_files, inspect, is_unchanged
+from loader.errors import FileChanged, MeetingsError
 from loader.land import ensure_raw_tables, land_file, previous_load, record_rejection
 
 
@@ -37,6 +37,18 @@ class LoadObserver(Protocol):
     def file_done(self, outcome: FileOutcome, size_bytes: int) -> None: ...
 
 
+# Header-only exports land as status 'empty': not an error, and not evidence that the
+# period had no meetings (an empty export covers no date range).
+EMPTY_NOTE = "header only, no rows: recorded as empty (covers no period)"
+
+
+def _unreadable(exc: OSError) -> str:
+    return (
+        f"cannot read the file ({exc.strerror or type(exc).__name__}) — close it in other"
+        " programs, check its permissions; it will be tried again on the next run"
+    )
+
+
 def _skipped_duplicate(export: ExportFile, earlier: str) -> FileOutcome:
     note = "already loaded" if earlier == export.rel_path else f"same content as {earlier}"
     return FileOutcome(
@@ -49,12 +61,25 @@ def _land_one(con: duckdb.DuckDBPyConnection, export: ExportFile) -> FileOutcome
     if earlier is not None:  # an identical copy landed earlier in this same run
         return _skipped_duplicate(export, earlier)
     try:
-        landed = land_file(con, export)
+        landed = land_file(con, export, lambda: is_unchanged(export))
+    except FileChanged as exc:
+        return FileOutcome(export.rel_path, "skipped", export.fmt.platform, note=str(exc))
+    except OSError as exc:
+        return FileOutcome(export.rel_path, "skipped", export.fmt.platform, note=_unreadable(exc))
     except (duckdb.Error, MeetingsError) as exc:
         reason = str(exc).strip().splitlines()[0]
         record_rejection(con, export.rel_path, export.sha256, export.fmt.platform, reason)
         return FileOutcome(export.rel_path, "rejected", export.fmt.platform, note=reason)
-    note = f"new column(s) kept: {', '.join(landed.new_columns)}" if landed.new_columns else ""
+    notes = []
+    if landed.status == "empty":
+        notes.append(EMPTY_NOTE)
+    if landed.new_columns:
+        notes.append(f"new column(s) kept: {', '.join(landed.new_columns)}")
+    if landed.ignored_columns:
+        notes.append(f"{landed.ignored_columns} empty column(s) without a header ignored")
+    if export.dialect is not None and not export.dialect.is_plain:
+        notes.append(f"read as {export.dialect.label}")
+    note = "; ".join(notes)
     return FileOutcome(
         export.rel_path,
         landed.status,
@@ -70,15 +95,22 @@ def load_folder(
     data_dir: Path,
     tz: ZoneInfo,
     observer: LoadObserver | None = None,
+    settle_seconds: float = 0.0,
 ) -> list[FileOutcome]:
-    """Land every new export under `data_dir`, oldest export first, one transaction each."""
+    """Land every new export under `data_dir`, oldest export first, one transaction each.
+
+    Files modified less than `settle_seconds` ago are skipped (maybe still being written).
+    """
     if not data_dir.is_dir():
         raise MeetingsError(f"data folder {data_dir} does not exist; create it or pass --data-dir")
     ensure_raw_tables(con)
     outcomes: list[FileOutcome] = []
     exports: list[ExportFile] = []
     for path in candidate_files(data_dir):
-        found = inspect(con, path, data_dir, tz)
+        try:
+            found = inspect(con, path, data_dir, tz, settle_seconds)
+        except OSError as exc:  # removed, locked or unreadable between listing and reading
+            found = Problem(path.relative_to(data_dir).as_posix(), "skipped", _unreadable(exc))
         if isinstance(found, Problem):
             if found.status == "rejected" and found.sha256 is not None:
                 record_rejection(con, found.rel_path, found.sha256, found.platform, found.reason)

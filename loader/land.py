@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from loader.csv_source import quote_ident, read_csv_sql
+from loader.csv_source import (
+    explain_csv_error,
+    position_column,
+    quote_ident,
+    read_csv_sql,
+    readable,
+    sniff_or_fail,
+)
 from loader.discover import ExportFile
-from loader.errors import MeetingsError
+from loader.errors import FileChanged, MeetingsError
 from loader.formats import FORMATS, ExportFormat, header_key
+from loader.sniff import Dialect
 
 RAW_SCHEMA = "raw"
 MANIFEST = f"{RAW_SCHEMA}._load_manifest"
@@ -53,6 +61,8 @@ class Landed:
     rows: int
     status: str  # "loaded" or "empty"
     new_columns: list[str]
+    ignored_columns: int = 0
+    """Columns with a blank header and no value in any row (Excel's trailing empty columns)."""
 
 
 def _first_line(exc: BaseException) -> str:
@@ -122,56 +132,115 @@ def _existing_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 
 
 def _column_plan(fmt: ExportFormat, header: list[str]) -> list[tuple[str, str]]:
-    """(file header, raw column) pairs; two headers landing in one column is an error."""
+    """(DuckDB column, raw column) pairs for the named headers; two headers landing in one
+    column is an error. Blank headers are left out (see `_unnamed_columns_with_data`)."""
     plan: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
-    for source in header:
+    for index, source in enumerate(header):
+        if not source.strip():
+            continue
         target = fmt.canonical(source)
         key = header_key(target)
         if key in seen:
             raise MeetingsError(
-                f"columns {seen[key]!r} and {source!r} both mean {target!r}; remove one"
+                f"columns {seen[key]!r} and {source!r} both mean {target!r}"
+                " — delete one of them and save the file again"
             )
         if key in {header_key(m) for m in META_COLUMNS}:
-            raise MeetingsError(f"column {source!r} clashes with a loader column; rename it")
+            raise MeetingsError(
+                f"column {source!r} clashes with a loader column — rename it and save again"
+            )
         seen[key] = source
-        plan.append((source, target))
+        plan.append((position_column(index), target))
     return plan
 
 
-def land_file(con: duckdb.DuckDBPyConnection, export: ExportFile) -> Landed:
+def _unnamed_columns_with_data(
+    con: duckdb.DuckDBPyConnection, source: str, header: tuple[str, ...]
+) -> tuple[list[tuple[str, str]], int]:
+    """Blank-header columns that hold a value somewhere, as `Unnamed column N` (kept, never
+    dropped), and how many blank-header columns are empty throughout (ignored)."""
+    blank = [i for i, name in enumerate(header) if not name.strip()]
+    if not blank:
+        return [], 0
+    counts = con.execute(
+        f"select {', '.join(f'count({position_column(i)})' for i in blank)} from {source}"
+    ).fetchone()
+    assert counts is not None
+    kept = [
+        (position_column(i), f"Unnamed column {i + 1}")
+        for i, n in zip(blank, counts, strict=True)
+        if n
+    ]
+    return kept, len(blank) - len(kept)
+
+
+def land_file(
+    con: duckdb.DuckDBPyConnection,
+    export: ExportFile,
+    is_unchanged: Callable[[], bool] | None = None,
+) -> Landed:
     """Land every row of one export in a single transaction: all rows and its manifest row, or
-    nothing. Unknown columns are added to the raw table, never dropped."""
-    plan = _column_plan(export.fmt, export.header)
+    nothing. Unknown columns are added to the raw table, never dropped; rows whose every cell
+    is empty (blank lines, Excel's `,,,` rows) carry nothing and are not landed.
+
+    `is_unchanged` is asked before and after reading: False (the file is still being
+    written) rolls everything back and raises FileChanged.
+    """
+    dialect = export.dialect or sniff_or_fail(export.path)
+    plan = _column_plan(export.fmt, list(dialect.header))
+    with readable(export.path, dialect) as path:
+        return _land_rows(con, export, dialect, read_csv_sql(path, dialect), plan, is_unchanged)
+
+
+def _land_rows(
+    con: duckdb.DuckDBPyConnection,
+    export: ExportFile,
+    dialect: Dialect,
+    source: str,
+    plan: list[tuple[str, str]],
+    is_unchanged: Callable[[], bool] | None,
+) -> Landed:
     table = f"{RAW_SCHEMA}.{export.fmt.raw_table}"
+    if is_unchanged is not None and not is_unchanged():
+        raise FileChanged(_CHANGED)
     con.execute("begin transaction")
     try:
-        load_id = _next_load_id(con)
-        existing = _existing_columns(con, export.fmt.raw_table)
-        new_columns = [t for _, t in plan if header_key(t) not in existing]
-        for column in new_columns:
-            con.execute(f"alter table {table} add column {quote_ident(column)} varchar")
-        select_list = ", ".join(f"{quote_ident(s)} as {quote_ident(t)}" for s, t in plan)
-        inserted = con.execute(
-            f"""
-            insert into {table} by name
-            select
-                {select_list},
-                row_number() over () as _source_row,
-                $source_file as _source_file,
-                $sha as _file_sha256,
-                $exported_at::timestamptz as _exported_at,
-                current_timestamp as _loaded_at,
-                $load_id as _load_id
-            from {read_csv_sql(export.path)}
-            """,
-            {
-                "source_file": export.rel_path,
-                "sha": export.sha256,
-                "exported_at": export.exported_at,
-                "load_id": load_id,
-            },
-        ).fetchone()
+        try:
+            unnamed, ignored = _unnamed_columns_with_data(con, source, dialect.header)
+            plan = plan + unnamed
+            load_id = _next_load_id(con)
+            existing = _existing_columns(con, export.fmt.raw_table)
+            new_columns = [t for _, t in plan if header_key(t) not in existing]
+            for column in new_columns:
+                con.execute(f"alter table {table} add column {quote_ident(column)} varchar")
+            select_list = ", ".join(f"{s} as {quote_ident(t)}" for s, t in plan)
+            every_cell = ", ".join(position_column(i) for i in range(len(dialect.header)))
+            inserted = con.execute(
+                f"""
+                insert into {table} by name
+                select
+                    {select_list},
+                    _source_row,
+                    $source_file as _source_file,
+                    $sha as _file_sha256,
+                    $exported_at::timestamptz as _exported_at,
+                    current_timestamp as _loaded_at,
+                    $load_id as _load_id
+                from (select *, row_number() over () as _source_row from {source}) as numbered
+                where coalesce({every_cell}) is not null
+                """,
+                {
+                    "source_file": export.rel_path,
+                    "sha": export.sha256,
+                    "exported_at": export.exported_at,
+                    "load_id": load_id,
+                },
+            ).fetchone()
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+            raise MeetingsError(explain_csv_error(exc, dialect)) from exc
+        if is_unchanged is not None and not is_unchanged():
+            raise FileChanged(_CHANGED)
         rows = int(inserted[0]) if inserted else 0
         status = "loaded" if rows else "empty"
         _insert_manifest(con, load_id, export, status, rows, None)
@@ -179,7 +248,13 @@ def land_file(con: duckdb.DuckDBPyConnection, export: ExportFile) -> Landed:
     except BaseException:
         con.execute("rollback")
         raise
-    return Landed(load_id, rows, status, new_columns)
+    return Landed(load_id, rows, status, new_columns, ignored)
+
+
+_CHANGED = (
+    "file changed while it was being loaded, it is still being written (nothing was loaded)"
+    " — it will be loaded on the next run"
+)
 
 
 def _insert_manifest(

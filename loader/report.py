@@ -56,6 +56,12 @@ class LoadProgress:
     def file_started(self, rel_path: str, size_bytes: int) -> None:
         # DuckDB lands a file in one statement: pulse until it is done.
         self._current = self._progress.add_task(rel_path, total=None)
+        if not self._progress.console.is_terminal:
+            # No live bar in logs (cron, CI): say which file is being landed, so a killed or
+            # hung run shows where it was.
+            self._progress.console.print(
+                f"landing {rel_path} ({size_bytes / 1e6:,.1f} MB)", highlight=False, markup=False
+            )
 
     def file_done(self, outcome: FileOutcome, size_bytes: int) -> None:
         if self._current is not None:
@@ -97,3 +103,22 @@ def summary_line(outcomes: list[FileOutcome]) -> str:
         f"{loaded} loaded, {counts['skipped']} skipped, {counts['rejected']} rejected"
         f" ({sum(o.rows or 0 for o in outcomes if o.status == 'loaded'):,} rows landed)"
     )
+
+
+# Outcomes that need no action from the user (duplicates of loaded files).
+_ROUTINE_NOTES = ("already loaded", "same content as ")
+
+
+def problem_lines(outcomes: list[FileOutcome]) -> list[str]:
+    """`file: problem — what to do`, one line per skipped or rejected file that needs a look."""
+    lines = [
+        f"{o.rel_path}: {o.note}"
+        for o in outcomes
+        if o.status in ("skipped", "rejected") and not o.note.startswith(_ROUTINE_NOTES)
+    ]
+    if any(o.status == "rejected" for o in outcomes):
+        lines.append(
+            "rejected files stay where they are and are listed by `meetings quarantine`;"
+            " fix or re-export them and run `meetings load` again"
+        )
+    return lines

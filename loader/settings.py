@@ -12,6 +12,7 @@ PROJECT_DIR = Path(os.environ.get("MEETINGS_PROJECT_DIR", Path(__file__).resolve
 DEFAULT_DB = "warehouse/meetings.duckdb"
 DEFAULT_DATA_DIR = "data"
 DEFAULT_EXPORT_TZ = "America/New_York"
+DEFAULT_SETTLE_SECONDS = 5.0
 
 
 def _resolve(value: str) -> Path:
@@ -47,3 +48,19 @@ def export_timezone() -> ZoneInfo:
         raise MeetingsError(
             f"MEETINGS_EXPORT_TZ={name!r} is not an IANA time zone (e.g. America/New_York)"
         ) from exc
+
+
+def settle_seconds() -> float:
+    """`MEETINGS_SETTLE_SECONDS` (default 5): files modified more recently than this are
+    skipped by `meetings load` as possibly still being written, and loaded on the next run."""
+    value = os.environ.get("MEETINGS_SETTLE_SECONDS", str(DEFAULT_SETTLE_SECONDS))
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise MeetingsError(
+            f"MEETINGS_SETTLE_SECONDS={value!r} is not a number of seconds (e.g. 5, or 0 to"
+            " load files however recently they changed)"
+        )
+    return seconds

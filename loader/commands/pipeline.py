@@ -7,20 +7,24 @@ from pathlib import Path
 import typer
 
 from loader import dbt, settings
-from loader.cli_common import DataDirOption, DbOption, console, fail, user_errors
+from loader.cli_common import DataDirOption, DbOption, console, err_console, fail, user_errors
 from loader.ingest import FileOutcome, load_folder
 from loader.land import connect, ensure_raw_tables
-from loader.report import LoadProgress, summary_line, summary_table
+from loader.report import LoadProgress, problem_lines, summary_line, summary_table
 
 
 def load_exports(data_dir: Path | None, db: Path | None) -> list[FileOutcome]:
     """Land new exports and print the summary table (used by `load` and `run`)."""
     folder = settings.data_dir(data_dir)
     tz = settings.export_timezone()
+    settle = settings.settle_seconds()
     with connect(settings.db_path(db)) as con, LoadProgress(console) as progress:
-        outcomes = load_folder(con, folder, tz, progress)
+        outcomes = load_folder(con, folder, tz, progress, settle)
     console.print(summary_table(outcomes))
     console.print(summary_line(outcomes))
+    # Every file that needs attention, one `file: problem — what to do` line each.
+    for line in problem_lines(outcomes):
+        err_console.print(line, highlight=False, soft_wrap=True, markup=False)
     return outcomes
 
 

@@ -82,7 +82,17 @@ final as (
         -- added with Cal.com
         platform_event_type_id,
         coalesce(is_rescheduled, false) as is_rescheduled,
-        coalesce(status != 'rescheduled', true) as is_counted
+        coalesce(status != 'rescheduled', true) as is_counted,
+
+        -- data quality: listed in marts.data_quality_issues; metrics leave these out
+        coalesce(
+            has_invalid_start_at
+            or has_invalid_end_at
+            or has_end_before_start
+            or has_missing_email
+            or has_invalid_email,
+            false
+        ) as has_data_issue
 
     from with_category
 

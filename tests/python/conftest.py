@@ -13,13 +13,12 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from loader.cli import app
 
-from factories import SAMPLE_DIR, ServedSite, WriteCsv
+from factories import SAMPLE_DIR, ServedSite, WriteCsv, read_only_rows
 
 
 @pytest.fixture
@@ -56,12 +55,7 @@ def query(db_file: Path) -> Callable[[str], list[tuple[object, ...]]]:
     """Run a read-only query against the test warehouse (opened and closed per call)."""
 
     def _query(sql: str) -> list[tuple[object, ...]]:
-        con = duckdb.connect(str(db_file), read_only=True)
-        try:
-            con.execute("set TimeZone = 'UTC'")
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
+        return read_only_rows(db_file, sql)
 
     return _query
 
@@ -124,3 +118,10 @@ def served_docs(
     output = log_path.read_text()
     assert server.returncode == 0, output
     assert "Stopped." in output and "Traceback" not in output, output
+
+
+@pytest.fixture(autouse=True)
+def _no_settle_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test files are written a moment before they are loaded: do not skip them as
+    'still being written' (tests of that behaviour set MEETINGS_SETTLE_SECONDS themselves)."""
+    monkeypatch.setenv("MEETINGS_SETTLE_SECONDS", "0")

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from loader.formats import CALCOM, CALENDLY
 
 REPO = Path(__file__).resolve().parents[2]
@@ -88,3 +90,13 @@ class ServedSite:
     """Base URL on 127.0.0.1, ending in `/`."""
     target: Path
     """Folder dbt wrote the site to (index.html, manifest.json, catalog.json)."""
+
+
+def read_only_rows(db: Path, sql: str) -> list[tuple[object, ...]]:
+    """Run a query on a warehouse file opened read-only (and closed again), in UTC."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()

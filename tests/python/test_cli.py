@@ -101,3 +101,11 @@ def test_database_in_use_by_another_process_is_busy(data_dir: Path, db_file: Pat
     assert result.exit_code == 1
     assert "database busy" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["quarantine", "backup"])
+def test_fault_commands_explain_themselves(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], prog_name="meetings")
+    assert result.exit_code == 0
+    assert f"Usage: meetings {command}" in result.output
+    assert "--db" in result.output and "MEETINGS_DB" in result.output

@@ -113,3 +113,26 @@ def test_non_csv_and_empty_files_are_skipped_with_a_reason(data_dir: Path) -> No
     assert "not a CSV file (.xlsx)" in xlsx_result.reason
     assert isinstance(empty_result, Problem) and empty_result.status == "skipped"
     assert "empty" in empty_result.reason
+
+
+def test_windows_1252_after_the_sniffed_bytes_is_still_found(data_dir: Path) -> None:
+    """Only the first 64 KB are sniffed; the hashing pass checks UTF-8 over the whole file."""
+    header = ",".join(CALENDLY.known_columns)
+    ascii_row = ",".join(calendly_row(1)[c] for c in CALENDLY.known_columns)
+    jose = calendly_row(2, **{"Invitee Name": "José"})
+    accented = ",".join(jose[c] for c in CALENDLY.known_columns)
+    text = header + "\n" + (ascii_row + "\n") * 400 + accented + "\n"
+    path = data_dir / "calendly" / "events-export.csv"
+    path.write_bytes(text.encode("cp1252"))
+    assert path.stat().st_size > 64 * 1024
+    found = inspect(duckdb.connect(), path, data_dir, NY)
+    assert isinstance(found, ExportFile)
+    assert found.dialect is not None and found.dialect.encoding == "cp1252"
+
+
+def test_unfinished_download_is_skipped(data_dir: Path) -> None:
+    path = data_dir / "calendly" / "events-export.csv.crdownload"
+    path.write_text("Invitee Name,Inv")
+    found = inspect(duckdb.connect(), path, data_dir, NY)
+    assert isinstance(found, Problem) and found.status == "skipped"
+    assert found.reason == "an unfinished download or copy — it will be loaded once complete"

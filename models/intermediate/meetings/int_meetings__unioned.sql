@@ -62,7 +62,16 @@ calendly_meetings as (
         -- added for Cal.com (Calendly exports have no event type id and no reschedule flag:
         -- a Calendly reschedule shows up as a canceled booking plus a new one)
         cast(null as varchar) as platform_event_type_id,
-        false as is_rescheduled
+        false as is_rescheduled,
+
+        -- data quality (same columns from every platform; see the model's YAML)
+        start_at_text,
+        end_at_text,
+        has_invalid_start_at,
+        has_invalid_end_at,
+        has_end_before_start,
+        has_missing_email,
+        has_invalid_email
 
     from calendly_events
 
@@ -126,7 +135,18 @@ calcom_meetings as (
             when
                 calcom_bookings.time_status in ('completed', 'uncompleted', 'cancelled')
                 then false
-        end as is_rescheduled
+        end as is_rescheduled,
+
+        -- data quality (see the model's YAML)
+        calcom_bookings.start_at_text,
+        calcom_bookings.end_at_text,
+        calcom_bookings.has_invalid_start_at,
+        calcom_bookings.has_invalid_end_at,
+        calcom_bookings.has_end_before_start,
+        calcom_attendees.attendee_email is null as has_missing_email,
+        coalesce(
+            not {{ is_valid_email('calcom_attendees.attendee_email') }}, false
+        ) as has_invalid_email
 
     from calcom_bookings
     -- a booking without any attendee cell is kept (invitee unknown), never dropped

@@ -44,6 +44,15 @@ renamed as (
         "startTime" as start_at_text,
         "endTime" as end_at_text,
 
+        -- data quality flags (same meaning as Calendly's; email flags are per attendee and
+        -- set in int_meetings__unioned): the row is kept and reported, never guessed
+        {{ iso_timestamp_to_utc('"startTime"') }} is null as has_invalid_start_at,
+        {{ iso_timestamp_to_utc('"endTime"') }} is null as has_invalid_end_at,
+        coalesce(
+            {{ iso_timestamp_to_utc('"endTime"') }} < {{ iso_timestamp_to_utc('"startTime"') }},
+            false
+        ) as has_end_before_start,
+
         -- lineage
         _source_file as source_file,
         _source_row as source_row,

@@ -1,3 +1,7 @@
+{%- set start_text = strip_excel_apostrophe('"Start Date & Time"') -%}
+{%- set end_text = strip_excel_apostrophe('"End Date & Time"') -%}
+{%- set booked_text = strip_excel_apostrophe('"Event Created Date & Time"') -%}
+
 with
 
 source as (
@@ -9,9 +13,9 @@ source as (
 renamed as (
 
     select
-        -- ids
-        trim("Event UUID") as event_uuid,
-        trim("Invitee UUID") as invitee_uuid,
+        -- ids (a leading Excel apostrophe is dropped; raw keeps the cell verbatim)
+        {{ strip_excel_apostrophe('"Event UUID"') }} as event_uuid,
+        {{ strip_excel_apostrophe('"Invitee UUID"') }} as invitee_uuid,
 
         -- event
         trim("Event Type Name") as event_type_name,
@@ -25,7 +29,7 @@ renamed as (
         trim("Invitee Name") as invitee_name,
         nullif(trim("Invitee First Name"), '') as invitee_first_name,
         nullif(trim("Invitee Last Name"), '') as invitee_last_name,
-        nullif(trim("Invitee Email"), '') as invitee_email,
+        {{ strip_excel_apostrophe('"Invitee Email"') }} as invitee_email,
         nullif(trim("Invitee Time Zone"), '') as invitee_time_zone,
         nullif(trim("Guest Email(s)"), '') as guest_emails,
 
@@ -36,11 +40,25 @@ renamed as (
         {{ to_boolean('"Marked as No-Show"') }} as is_no_show,
 
         -- timestamps (cells are wall-clock times of the exporting account)
-        {{ wall_time_to_utc(parse_wall_time('"Start Date & Time"')) }} as start_at,
-        {{ wall_time_to_utc(parse_wall_time('"End Date & Time"')) }} as end_at,
-        {{ wall_time_to_utc(parse_wall_time('"Event Created Date & Time"')) }} as booked_at,
+        {{ wall_time_to_utc(parse_wall_time(start_text)) }} as start_at,
+        {{ wall_time_to_utc(parse_wall_time(end_text)) }} as end_at,
+        {{ wall_time_to_utc(parse_wall_time(booked_text)) }} as booked_at,
         "Start Date & Time" as start_at_text,
         "End Date & Time" as end_at_text,
+
+        -- data quality flags: the row is kept, fct_meetings marks it (has_data_issue) and
+        -- marts.data_quality_issues lists it with its file and row
+        {{ parse_wall_time(start_text) }} is null as has_invalid_start_at,
+        {{ parse_wall_time(end_text) }} is null as has_invalid_end_at,
+        coalesce(
+            {{ wall_time_to_utc(parse_wall_time(end_text)) }}
+            < {{ wall_time_to_utc(parse_wall_time(start_text)) }},
+            false
+        ) as has_end_before_start,
+        {{ strip_excel_apostrophe('"Invitee Email"') }} is null as has_missing_email,
+        coalesce(
+            not {{ is_valid_email(strip_excel_apostrophe('"Invitee Email"')) }}, false
+        ) as has_invalid_email,
 
         -- lineage
         _source_file as source_file,
