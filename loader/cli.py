@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli_common import PASSTHROUGH, state
-from loader.commands import pipeline
+from loader.commands import contacts, pipeline, review
 
 app = typer.Typer(
     help=(
@@ -36,3 +36,8 @@ def main(
 app.command()(pipeline.load)
 app.command(context_settings=PASSTHROUGH)(pipeline.build)
 app.command(context_settings=PASSTHROUGH)(pipeline.run)
+
+# --- contacts and matching ---
+app.add_typer(contacts.app, name="contacts")
+app.command()(review.review)
+app.command()(review.resolve)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from factories import WriteCsv
+from fake_lacrm import FakeLacrm
 
 
 @pytest.fixture
@@ -54,3 +55,19 @@ def query(db_file: Path) -> Callable[[str], list[tuple[object, ...]]]:
             con.close()
 
     return _query
+
+
+@pytest.fixture
+def fake_lacrm() -> Iterator[FakeLacrm]:
+    """A fake LACRM API on 127.0.0.1 (random port), stopped after the test."""
+    with FakeLacrm() as server:
+        yield server
+
+
+@pytest.fixture
+def lacrm_env(fake_lacrm: FakeLacrm, monkeypatch: pytest.MonkeyPatch) -> FakeLacrm:
+    """Point LACRM_* environment variables at the fake server (no throttle wait in tests)."""
+    monkeypatch.setenv("LACRM_API_KEY", fake_lacrm.api_key)
+    monkeypatch.setenv("LACRM_BASE_URL", fake_lacrm.url)
+    monkeypatch.setenv("LACRM_REQUESTS_PER_MINUTE", "60000")
+    return fake_lacrm

@@ -25,9 +25,10 @@ def test_sample_data_end_to_end(db_file: Path, query: Query) -> None:
         app, ["run", "--data-dir", str(SAMPLE_DIR), "--db", str(db_file), *AS_OF]
     )
     assert result.exit_code == 0, result.output
-    assert "2 loaded, 0 skipped, 0 rejected (14 rows landed)" in result.stdout
+    assert "4 loaded, 0 skipped, 0 rejected (34 rows landed)" in result.stdout
 
-    # Two overlapping exports, 14 rows -> 10 distinct invitee bookings.
+    # Two overlapping Calendly exports, 14 rows -> 10 distinct invitee bookings (plus two
+    # LACRM contact exports, 7 + 13 rows).
     assert query("select count(*) from marts.fct_meetings") == [(10,)]
     statuses = dict(query("select status, count(*) from marts.fct_meetings group by 1"))
     assert statuses == {"completed": 7, "canceled": 1, "no_show": 1, "scheduled": 1}
@@ -70,7 +71,7 @@ def test_second_run_loads_nothing_and_keeps_ids(db_file: Path, query: Query) -> 
     ids_before = query("select meeting_id from marts.fct_meetings order by 1")
     again = runner.invoke(app, args)
     assert again.exit_code == 0, again.output
-    assert "0 loaded, 2 skipped, 0 rejected" in again.stdout
+    assert "0 loaded, 4 skipped, 0 rejected" in again.stdout
     assert query("select meeting_id from marts.fct_meetings order by 1") == ids_before
 
 
