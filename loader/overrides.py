@@ -31,7 +31,7 @@ class Decision:
 
     def as_row(self) -> dict[str, str]:
         return {
-            "email": self.email,
+            "email": self.email.strip(),
             "contact_id": self.contact_id or "",
             "action": self.action,
             "decided_at": self.decided_at,
@@ -82,7 +82,9 @@ def record(path: Path, decision: Decision) -> bool:
     handle, temp_name = tempfile.mkstemp(prefix=".email_overrides.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
-            writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
+            writer = csv.DictWriter(
+                out, fieldnames=header, extrasaction="ignore", lineterminator="\n"
+            )
             writer.writeheader()
             writer.writerows([*kept, new_row])
         os.replace(temp_name, path)

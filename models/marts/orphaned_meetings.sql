@@ -1,10 +1,13 @@
 -- The review queue: meetings no contact could be attributed to automatically, with why, and
 -- up to three suggested contacts. Suggestions are scored, never auto-matched:
---   score = 0.5 * name similarity (Jaro-Winkler of invitee name vs contact full name)
---         + 0.3 * email local-part similarity (Jaro-Winkler, best of the contact's emails)
---         + 0.2 * same email domain (1 when one of the contact's emails shares it)
--- Contacts sharing an ambiguous email come first; others need a score of at least 0.6.
--- Internal meetings and emails marked `ignore` are not queued.
+--   score = 0.6 * name similarity (Jaro-Winkler, invitee name vs contact full name)
+--         + 0.25 * email local-part similarity (Jaro-Winkler, best over the contact's
+--           current and historical emails)
+--         + 0.15 * same email domain (1 when one of those emails shares the domain)
+-- Contacts sharing an ambiguous email come first; any other needs a score of at least 0.7 or
+-- a near-identical name (name similarity >= 0.95, e.g. the same name with an invalid email).
+-- An invalid email is compared as typed (lower case). Internal and ignored emails are not
+-- queued.
 with
 
 matched as (
@@ -29,8 +32,8 @@ orphans as (
 
     select
         *,
-        split_part(invitee_email_normalized, '@', 1) as invitee_local_part,
-        split_part(invitee_email_normalized, '@', 2) as invitee_domain
+        split_part(email_key, '@', 1) as invitee_local_part,
+        nullif(split_part(email_key, '@', 2), '') as invitee_domain
     from matched
     where match_status in ('ambiguous', 'unmatched', 'invalid')
 
@@ -77,16 +80,19 @@ ranked as (
         meeting_id,
         contact_id,
         contact_name,
-        round(0.5 * name_score + 0.3 * local_part_score + 0.2 * domain_score, 3) as score,
+        round(0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score, 3) as score,
         row_number() over (
             partition by meeting_id
             order by
                 is_candidate desc,
-                0.5 * name_score + 0.3 * local_part_score + 0.2 * domain_score desc,
+                0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score desc,
                 contact_id
         ) as suggestion_rank
     from pair_scores
-    where is_candidate or 0.5 * name_score + 0.3 * local_part_score + 0.2 * domain_score >= 0.6
+    where
+        is_candidate
+        or 0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score >= 0.7
+        or name_score >= 0.95
 
 ),
 
