@@ -82,7 +82,7 @@ def review(
             raise MeetingsError("no review queue in the warehouse yet; run `meetings run` first")
         rows = con.execute(QUEUE_SQL).fetchall()
     if not rows:
-        console.print("review queue is empty: every meeting has a contact (or is ignored)")
+        console.print("review queue is empty: every meeting is matched, internal or ignored")
         return
     table = Table(title="meetings without a contact", title_justify="left")
     table.add_column("email", overflow="fold")

@@ -195,3 +195,11 @@ def test_review_before_any_build_is_one_clean_line(tmp_path: Path) -> None:
     code, _, err = _invoke("review", "--db", str(tmp_path / "none.duckdb"))
     assert code == 1
     assert err.startswith("error: review: no warehouse at")
+
+
+def test_review_and_resolve_explain_themselves() -> None:
+    review_help = runner.invoke(app, ["review", "--help"], prog_name="meetings")
+    resolve_help = runner.invoke(app, ["resolve", "--help"], prog_name="meetings")
+    assert review_help.exit_code == resolve_help.exit_code == 0
+    assert "--db" in review_help.output and "--limit" in review_help.output
+    assert "email_overrides.csv" in resolve_help.output and "--ignore" in resolve_help.output
