@@ -124,10 +124,32 @@ def test_each_pull_is_appended_so_history_is_kept(
 
 def test_a_failing_page_lands_nothing(fake_lacrm: FakeLacrm, db_file: Path, query: Query) -> None:
     fake_lacrm.contacts = _people()
-    fake_lacrm.fail_every_nth = 2  # page 2 fails with HTTP 500
+    with _client(fake_lacrm) as client:
+        pull_contacts(client, db_file, page_size=2)
+    fake_lacrm.fail_every_nth = 4  # the second pull's second page (request 4) fails
     with _client(fake_lacrm, max_attempts=1) as client, pytest.raises(LacrmUnavailableError):
         pull_contacts(client, db_file, page_size=2)
-    assert not db_file.exists() or query("select count(*) from raw.lacrm_contacts") == [(0,)]
+    assert len(fake_lacrm.requests) == 4
+    # Only the first pull is there: no half pull, no manifest entry for the failed one.
+    assert query("select _load_id, count(*) from raw.lacrm_contacts group by 1") == [(1, 4)]
+    assert query("select count(*) from raw._load_manifest") == [(1,)]
+
+
+def test_a_pull_lands_in_one_transaction(
+    fake_lacrm: FakeLacrm, db_file: Path, query: Query, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the manifest entry cannot be written after the rows were inserted, the rows go too."""
+    import duckdb
+
+    import loader.lacrm.contacts as contacts_module
+
+    fake_lacrm.contacts = _people()
+    with _client(fake_lacrm) as client:
+        pull_contacts(client, db_file)
+        monkeypatch.setattr(contacts_module, "next_load_id", lambda con: 1)  # already taken
+        with pytest.raises(duckdb.ConstraintException):
+            pull_contacts(client, db_file)
+    assert query("select count(*) from raw.lacrm_contacts") == [(4,)]
 
 
 def test_contacts_pull_command(lacrm_env: FakeLacrm, db_file: Path, query: Query) -> None:
