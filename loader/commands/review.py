@@ -81,6 +81,12 @@ def review(
         if not _has_table(con, "marts", "orphaned_meetings"):
             raise MeetingsError("no review queue in the warehouse yet; run `meetings run` first")
         rows = con.execute(QUEUE_SQL).fetchall()
+        contacts = con.execute("select count(*) from marts.dim_contacts").fetchone()
+    if rows and contacts is not None and contacts[0] == 0:
+        console.print(
+            "[yellow]no LACRM contacts in the warehouse yet:[/] run `meetings contacts pull`"
+            " (or drop a contact export into data/lacrm/), then `meetings run`"
+        )
     if not rows:
         console.print("review queue is empty: every meeting is matched, internal or ignored")
         return
