@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli_common import PASSTHROUGH, state
-from loader.commands import backup, docs, pipeline, quarantine, status
+from loader.commands import backup, contacts, docs, pipeline, quarantine, review, status
 
 app = typer.Typer(
     help=(
@@ -46,3 +46,8 @@ app.command()(docs.docs)
 # --- bad input and faults ---
 app.command()(quarantine.quarantine)
 app.command()(backup.backup)
+
+# --- contacts and matching ---
+app.add_typer(contacts.app, name="contacts")
+app.command()(review.review)
+app.command()(review.resolve)

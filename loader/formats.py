@@ -32,6 +32,10 @@ class ExportFormat:
     """Documented header, in order: the raw table is created with these columns."""
     aliases: dict[str, str] = field(default_factory=dict)
     """Renamed headers seen in other export versions -> the documented name."""
+    full_state: bool = False
+    """The file is the complete current state of something (not one export window among
+    many): its latest landed version is the truth, so content that was landed before is
+    landed again when an older version is dropped back (e.g. a `git revert` of the file)."""
 
     def canonical(self, header: str) -> str:
         """The raw-table column name for a file's header: alias, documented spelling, or as-is."""
@@ -186,7 +190,51 @@ CALCOM = ExportFormat(
     aliases={},
 )
 
-FORMATS: tuple[ExportFormat, ...] = (CALENDLY, CALCOM)
+# Inferred (no real LACRM export header was found): every spelling is an alias here, so a
+# differing real file is a one-line fix. Any number of email columns is allowed: every
+# column whose header starts with "Email" / "E-mail" (`Email`, `Email 1`, `Email (Work)`)
+# is an email of the contact, the first filled one being the primary.
+LACRM_CONTACTS_CSV = ExportFormat(
+    platform="lacrm",
+    raw_table="lacrm_contacts_csv",
+    folder="lacrm",
+    signature=("Contact ID", "First Name", "Last Name"),
+    required=("Contact ID",),
+    known_columns=(
+        "Contact ID",
+        "First Name",
+        "Last Name",
+        "Company Name",
+        "Email",
+        "Date Created",
+        "Last Update",
+    ),
+    aliases={
+        "ContactId": "Contact ID",
+        "FirstName": "First Name",
+        "LastName": "Last Name",
+        "CompanyName": "Company Name",
+        "Company": "Company Name",
+        "DateCreated": "Date Created",
+        "Created": "Date Created",
+        "Created Date": "Date Created",
+        "LastUpdate": "Last Update",
+        "Last Updated": "Last Update",
+    },
+)
+
+# The user-owned decisions file written by `meetings resolve` (data/lacrm/email_overrides.csv).
+EMAIL_OVERRIDES = ExportFormat(
+    platform="email_overrides",
+    raw_table="lacrm_email_overrides",
+    folder="lacrm",
+    signature=("email", "contact_id", "action"),
+    required=("email", "contact_id", "action"),
+    known_columns=("email", "contact_id", "action", "decided_at", "note"),
+    full_state=True,
+)
+
+FORMATS: tuple[ExportFormat, ...] = (CALENDLY, CALCOM, LACRM_CONTACTS_CSV, EMAIL_OVERRIDES)
 
 
 def detect(headers: list[str]) -> ExportFormat | None:

@@ -12,7 +12,13 @@ import duckdb
 
 from loader.discover import ExportFile, Problem, candidate_files, inspect, is_unchanged
 from loader.errors import FileChanged, MeetingsError
-from loader.land import ensure_raw_tables, land_file, previous_load, record_rejection
+from loader.land import (
+    ensure_raw_tables,
+    land_file,
+    latest_load_sha256,
+    previous_load,
+    record_rejection,
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,24 @@ def _skipped_duplicate(export: ExportFile, earlier: str) -> FileOutcome:
     )
 
 
-def _land_one(con: duckdb.DuckDBPyConnection, export: ExportFile) -> FileOutcome:
+def _landed_before(con: duckdb.DuckDBPyConnection, export: ExportFile) -> str | None:
+    """Where the same content was landed already (so skip it), else None.
+
+    A full-state file (the overrides file) is skipped only when it is the latest state:
+    dropping back an older version must make that version current again.
+    """
     earlier = previous_load(con, export.sha256)
+    if (
+        earlier is not None
+        and export.fmt.full_state
+        and latest_load_sha256(con, export.fmt.raw_table) != export.sha256
+    ):
+        return None
+    return earlier
+
+
+def _land_one(con: duckdb.DuckDBPyConnection, export: ExportFile) -> FileOutcome:
+    earlier = _landed_before(con, export)
     if earlier is not None:  # an identical copy landed earlier in this same run
         return _skipped_duplicate(export, earlier)
     try:
@@ -117,7 +139,7 @@ def load_folder(
             outcomes.append(
                 FileOutcome(found.rel_path, found.status, found.platform, note=found.reason)
             )
-        elif (earlier := previous_load(con, found.sha256)) is not None:
+        elif (earlier := _landed_before(con, found)) is not None:
             outcomes.append(_skipped_duplicate(found, earlier))
         else:
             exports.append(found)

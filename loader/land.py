@@ -20,6 +20,7 @@ from loader.csv_source import (
 from loader.discover import ExportFile
 from loader.errors import FileChanged, MeetingsError
 from loader.formats import FORMATS, ExportFormat, header_key
+from loader.lacrm.raw_tables import ensure_lacrm_raw_tables
 from loader.sniff import Dialect
 
 RAW_SCHEMA = "raw"
@@ -104,6 +105,7 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(
             f"create table if not exists {RAW_SCHEMA}.{fmt.raw_table} ({', '.join(columns)})"
         )
+    ensure_lacrm_raw_tables(con)
 
 
 def previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
@@ -319,3 +321,18 @@ def record_rejection(
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The next load number (shared by file loads and API pulls); call inside the transaction."""
+    return _next_load_id(con)
+
+
+def latest_load_sha256(con: duckdb.DuckDBPyConnection, raw_table: str) -> str | None:
+    """Content hash of the most recent landed (loaded or empty) file of a raw table."""
+    row = con.execute(
+        f"select sha256 from {MANIFEST} where raw_table = ? and status in ('loaded', 'empty')"
+        " order by load_id desc limit 1",
+        [raw_table],
+    ).fetchone()
+    return None if row is None else str(row[0])

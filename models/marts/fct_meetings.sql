@@ -2,7 +2,7 @@ with
 
 meetings as (
 
-    select * from {{ ref('int_meetings__deduplicated') }}
+    select * from {{ ref('int_meetings__matched') }}
 
 ),
 
@@ -72,6 +72,12 @@ final as (
         invitee_name,
         invitee_email,
         invitee_time_zone,
+
+        -- contact (see int_meetings__matched)
+        contact_id,
+        invitee_email_normalized,
+        match_method,
+        match_confidence,
 
         -- lineage
         source_file,

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from loader.cli import app
 
 from factories import SAMPLE_DIR, ServedSite, WriteCsv, read_only_rows
+from fake_lacrm import FakeLacrm
 
 
 @pytest.fixture
@@ -125,3 +126,19 @@ def _no_settle_delay(monkeypatch: pytest.MonkeyPatch) -> None:
     """Test files are written a moment before they are loaded: do not skip them as
     'still being written' (tests of that behaviour set MEETINGS_SETTLE_SECONDS themselves)."""
     monkeypatch.setenv("MEETINGS_SETTLE_SECONDS", "0")
+
+
+@pytest.fixture
+def fake_lacrm() -> Iterator[FakeLacrm]:
+    """A fake LACRM API on 127.0.0.1 (random port), stopped after the test."""
+    with FakeLacrm() as server:
+        yield server
+
+
+@pytest.fixture
+def lacrm_env(fake_lacrm: FakeLacrm, monkeypatch: pytest.MonkeyPatch) -> FakeLacrm:
+    """Point LACRM_* environment variables at the fake server (no throttle wait in tests)."""
+    monkeypatch.setenv("LACRM_API_KEY", fake_lacrm.api_key)
+    monkeypatch.setenv("LACRM_BASE_URL", fake_lacrm.url)
+    monkeypatch.setenv("LACRM_REQUESTS_PER_MINUTE", "60000")
+    return fake_lacrm

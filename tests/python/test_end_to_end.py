@@ -25,9 +25,10 @@ def test_sample_data_end_to_end(db_file: Path, query: Query) -> None:
         app, ["run", "--data-dir", str(SAMPLE_DIR), "--db", str(db_file), *AS_OF]
     )
     assert result.exit_code == 0, result.output
-    assert "4 loaded, 0 skipped, 0 rejected (30 rows landed)" in result.stdout
+    assert "6 loaded, 0 skipped, 0 rejected (50 rows landed)" in result.stdout
 
-    # Two overlapping Calendly exports, 14 rows -> 10 distinct invitee bookings.
+    # Two overlapping Calendly exports, 14 rows -> 10 distinct invitee bookings (the sample
+    # also holds two Cal.com exports, 16 rows, and two LACRM contact exports, 7 + 13 rows).
     calendly = "from marts.fct_meetings where platform = 'calendly'"
     assert query(f"select count(*) {calendly}") == [(10,)]
     statuses = dict(query(f"select status, count(*) {calendly} group by 1"))
@@ -250,7 +251,7 @@ def test_second_run_loads_nothing_and_keeps_ids(db_file: Path, query: Query) -> 
     ids_before = query("select meeting_id from marts.fct_meetings order by 1")
     again = runner.invoke(app, args)
     assert again.exit_code == 0, again.output
-    assert "0 loaded, 4 skipped, 0 rejected" in again.stdout
+    assert "0 loaded, 6 skipped, 0 rejected" in again.stdout
     assert query("select meeting_id from marts.fct_meetings order by 1") == ids_before
 
 

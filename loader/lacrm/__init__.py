@@ -1,0 +1,1 @@
+"""Less Annoying CRM: the API client (`client.py`) and the jobs that use it (contact pull)."""

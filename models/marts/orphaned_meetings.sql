@@ -1,0 +1,158 @@
+-- The review queue: meetings no contact could be attributed to automatically, with why, and
+-- up to three suggested contacts. Suggestions are scored, never auto-matched:
+--   score = 0.6 * name similarity (Jaro-Winkler, invitee name vs contact full name)
+--         + 0.25 * email local-part similarity (Jaro-Winkler, best over the contact's
+--           current and historical emails)
+--         + 0.15 * same email domain (1 when one of those emails shares the domain)
+-- Contacts sharing an ambiguous email come first; any other needs a score of at least 0.7 or
+-- a near-identical name (name similarity >= 0.95, e.g. the same name with an invalid email).
+-- An invalid email is compared as typed (lower case). Internal and ignored emails are not
+-- queued.
+with
+
+matched as (
+
+    select * from {{ ref('int_meetings__matched') }}
+
+),
+
+email_index as (
+
+    select * from {{ ref('int_contacts__email_index') }}
+
+),
+
+contacts as (
+
+    select * from {{ ref('int_contacts__current') }}
+
+),
+
+orphans as (
+
+    select
+        *,
+        split_part(email_key, '@', 1) as invitee_local_part,
+        nullif(split_part(email_key, '@', 2), '') as invitee_domain
+    from matched
+    where match_status in ('ambiguous', 'unmatched', 'invalid')
+
+),
+
+contact_emails as (
+
+    select
+        email_index.contact_id,
+        contacts.full_name,
+        split_part(email_index.email_normalized, '@', 1) as local_part,
+        split_part(email_index.email_normalized, '@', 2) as email_domain
+    from email_index
+    inner join contacts
+        on email_index.contact_id = contacts.contact_id
+
+),
+
+pair_scores as (
+
+    select
+        orphans.meeting_id,
+        contact_emails.contact_id,
+        any_value(contact_emails.full_name) as contact_name,
+        list_contains(any_value(orphans.candidate_contact_ids), contact_emails.contact_id)
+            as is_candidate,
+        coalesce(jaro_winkler_similarity(
+            lower(any_value(orphans.invitee_name)), lower(any_value(contact_emails.full_name))
+        ), 0) as name_score,
+        coalesce(max(jaro_winkler_similarity(
+            orphans.invitee_local_part, contact_emails.local_part
+        )), 0) as local_part_score,
+        coalesce(max(case when orphans.invitee_domain = contact_emails.email_domain then 1 end), 0)
+            as domain_score
+    from orphans
+    cross join contact_emails
+    group by orphans.meeting_id, contact_emails.contact_id
+
+),
+
+ranked as (
+
+    select
+        meeting_id,
+        contact_id,
+        contact_name,
+        round(0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score, 3) as score,
+        row_number() over (
+            partition by meeting_id
+            order by
+                is_candidate desc,
+                0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score desc,
+                contact_id
+        ) as suggestion_rank
+    from pair_scores
+    where
+        is_candidate
+        or 0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score >= 0.7
+        or name_score >= 0.95
+
+),
+
+suggestions as (
+
+    select
+        meeting_id,
+        max(contact_id) filter (where suggestion_rank = 1) as suggested_contact_id_1,
+        max(contact_name) filter (where suggestion_rank = 1) as suggested_contact_name_1,
+        max(score) filter (where suggestion_rank = 1) as suggestion_score_1,
+        max(contact_id) filter (where suggestion_rank = 2) as suggested_contact_id_2,
+        max(contact_name) filter (where suggestion_rank = 2) as suggested_contact_name_2,
+        max(score) filter (where suggestion_rank = 2) as suggestion_score_2,
+        max(contact_id) filter (where suggestion_rank = 3) as suggested_contact_id_3,
+        max(contact_name) filter (where suggestion_rank = 3) as suggested_contact_name_3,
+        max(score) filter (where suggestion_rank = 3) as suggestion_score_3
+    from ranked
+    where suggestion_rank <= 3
+    group by meeting_id
+
+),
+
+final as (
+
+    select
+        -- ids
+        orphans.meeting_id,
+        orphans.platform,
+
+        -- meeting
+        orphans.start_at,
+        orphans.event_type_name,
+        orphans.is_canceled,
+        orphans.host_email,
+
+        -- invitee
+        orphans.invitee_name,
+        orphans.invitee_email,
+        orphans.invitee_email_normalized,
+        orphans.email_key,
+
+        -- why it is here
+        orphans.review_reason as reason,
+        cast(orphans.candidate_count as integer) as candidate_count,
+
+        -- suggestions, best first
+        suggestions.suggested_contact_id_1,
+        suggestions.suggested_contact_name_1,
+        cast(suggestions.suggestion_score_1 as double) as suggestion_score_1,
+        suggestions.suggested_contact_id_2,
+        suggestions.suggested_contact_name_2,
+        cast(suggestions.suggestion_score_2 as double) as suggestion_score_2,
+        suggestions.suggested_contact_id_3,
+        suggestions.suggested_contact_name_3,
+        cast(suggestions.suggestion_score_3 as double) as suggestion_score_3
+
+    from orphans
+    left join suggestions
+        on orphans.meeting_id = suggestions.meeting_id
+
+)
+
+select * from final

@@ -1,0 +1,205 @@
+"""`meetings review` / `meetings resolve`: the queue, and decisions that stick across rebuilds."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from loader.cli import app
+
+from factories import SAMPLE_DIR, calendly_row
+
+runner = CliRunner()
+AS_OF = ["--vars", '{"as_of": "2026-11-27 12:00:00+00"}']
+
+ANN = "3911002004001000000000000000001"
+PAT = "3911002004001000000000000000012"
+PATRICIA = "3911002004001000000000000000013"
+
+
+def _invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), prog_name="meetings")
+    return result.exit_code, result.stdout, result.stderr
+
+
+@dataclass(frozen=True)
+class Built:
+    data_dir: Path
+    db_file: Path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The bundled sample plus three bookings no contact can be matched to automatically,
+    landed and built once (tests that change it work on a copy)."""
+    root = tmp_path_factory.mktemp("review")
+    data = root / "data"
+    shutil.copytree(SAMPLE_DIR, data)
+    rows = [
+        calendly_row(
+            91, **{"Invitee Name": "Sam Stranger", "Invitee Email": "sam@unknown-domain.example"}
+        ),
+        calendly_row(
+            92, **{"Invitee Name": "Pat Morgan", "Invitee Email": "pat@morganfamily.example"}
+        ),
+        calendly_row(93, **{"Invitee Name": "QA Bot", "Invitee Email": "qa-bot@test.example"}),
+    ]
+    with (data / "calendly" / "events-export-20261125.csv").open(
+        "w", newline="", encoding="utf-8"
+    ) as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    db = root / "warehouse.duckdb"
+    code, out, _ = _invoke("run", "--data-dir", str(data), "--db", str(db), *AS_OF)
+    assert code == 0, out
+    return Built(data, db)
+
+
+@pytest.fixture
+def own_copy(built: Built, tmp_path: Path) -> Built:
+    data = tmp_path / "data"
+    shutil.copytree(built.data_dir, data)
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(built.db_file, db)
+    return Built(data, db)
+
+
+def _query(db: Path, sql: str) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _meeting(db: Path, email: str) -> tuple[object, ...]:
+    rows = _query(
+        db,
+        "select contact_id, match_method, match_confidence from marts.fct_meetings"
+        f" where invitee_email = '{email}'",
+    )
+    assert len(rows) == 1
+    return rows[0]
+
+
+def test_sample_meetings_are_matched_and_orphans_queued(built: Built) -> None:
+    methods = dict(
+        _query(
+            built.db_file,
+            "select invitee_name, string_agg(distinct coalesce(match_method, '-'), ',')"
+            " from marts.fct_meetings group by 1",
+        )
+    )
+    assert methods == {
+        "Ann Lee": "exact",
+        "Bo Chen": "normalized",  # typed with capitals and a trailing space
+        "Dev Patel": "normalized",  # example.net is an alias of example.com (seed)
+        "Carla Diaz": "exact",
+        "Emma Rossi": "historical_email",  # her address before she changed it in LACRM
+        "Gina Novak": "exact",
+        "Hal Novak": "exact",
+        "Frank O'Neil": "exact",
+        "Maria Gomez": "-",  # the firm's own host: internal, not queued
+        "Sam Stranger": "-",
+        "Pat Morgan": "-",
+        "QA Bot": "-",
+    }
+    queue = dict(_query(built.db_file, "select invitee_email, reason from marts.orphaned_meetings"))
+    assert queue == {
+        "sam@unknown-domain.example": "no_contact_with_email",
+        "pat@morganfamily.example": "ambiguous_email",
+        "qa-bot@test.example": "no_contact_with_email",
+    }
+
+
+def test_resolve_then_rebuild_matches_manually_and_empties_the_queue(own_copy: Built) -> None:
+    data, db = str(own_copy.data_dir), str(own_copy.db_file)
+    overrides_file = own_copy.data_dir / "lacrm" / "email_overrides.csv"
+    code, out, _ = _invoke("review", "--db", db)
+    assert code == 0
+    assert "3 email(s), 3 meeting(s) in the queue" in out
+    assert "ambiguous_email" in out and PAT in out and PATRICIA in out
+
+    # A first decision, then a corrected one for the same email: the later one wins.
+    code, out, _ = _invoke(
+        "resolve", "pat@morganfamily.example", PATRICIA, "--data-dir", data, "--db", db
+    )
+    assert code == 0, out
+    assert "-> contact 3911002004001000000000000000013 (Patricia Morgan): recorded" in out
+    code, out, _ = _invoke(
+        "resolve",
+        " Pat@MorganFamily.example ",
+        PAT,
+        "--note",
+        "it is Pat",
+        "--data-dir",
+        data,
+        "--db",
+        db,
+    )
+    assert code == 0, out
+    assert "replaced the earlier decision" in out
+    code, out, _ = _invoke(
+        "resolve", "--ignore", "qa-bot@test.example", "--data-dir", data, "--db", db
+    )
+    assert code == 0, out
+    assert overrides_file.read_text(encoding="utf-8").lower().count("morganfamily") == 1
+
+    code, out, _ = _invoke("run", "--data-dir", data, "--db", db, *AS_OF)
+    assert code == 0, out
+    assert _meeting(own_copy.db_file, "pat@morganfamily.example") == (PAT, "manual", 1.0)
+    assert _meeting(own_copy.db_file, "qa-bot@test.example") == (None, None, None)
+    assert _query(own_copy.db_file, "select invitee_email from marts.orphaned_meetings") == [
+        ("sam@unknown-domain.example",)
+    ]
+    code, out, _ = _invoke("review", "--db", db)
+    assert "1 email(s), 1 meeting(s) in the queue" in out
+
+    # A decision naming a contact that does not exist fails a dbt test, loudly.
+    with overrides_file.open("a", encoding="utf-8") as f:
+        f.write("sam@unknown-domain.example,3999999999999999999999999999999,match,,typo\n")
+    code, out, err = _invoke("run", "--data-dir", data, "--db", db, *AS_OF)
+    assert code == 1
+    assert "assert_email_overrides_name_existing_contacts" in out
+    assert "dbt reported failing models or tests" in err
+
+
+def test_resolve_checks_its_arguments(own_copy: Built) -> None:
+    data, db = str(own_copy.data_dir), str(own_copy.db_file)
+    code, _, err = _invoke("resolve", "a@x.example", "--data-dir", data, "--db", db)
+    assert code == 1 and "give the CONTACT_ID the email belongs to, or --ignore" in err
+    code, _, err = _invoke(
+        "resolve", "a@x.example", ANN, "--ignore", "--data-dir", data, "--db", db
+    )
+    assert code == 1 and "not both" in err
+    code, _, err = _invoke("resolve", "  ", ANN, "--data-dir", data, "--db", db)
+    assert code == 1 and "EMAIL is empty" in err
+    # A contact the warehouse does not know is refused before anything is written.
+    code, _, err = _invoke(
+        "resolve", "sam@unknown-domain.example", "123", "--data-dir", data, "--db", db
+    )
+    assert code == 1
+    assert "contact 123 is not in marts.dim_contacts" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (own_copy.data_dir / "lacrm" / "email_overrides.csv").exists()
+
+
+def test_review_before_any_build_is_one_clean_line(tmp_path: Path) -> None:
+    code, _, err = _invoke("review", "--db", str(tmp_path / "none.duckdb"))
+    assert code == 1
+    assert err.startswith("error: review: no warehouse at")
+
+
+def test_review_and_resolve_explain_themselves() -> None:
+    review_help = runner.invoke(app, ["review", "--help"], prog_name="meetings")
+    resolve_help = runner.invoke(app, ["resolve", "--help"], prog_name="meetings")
+    assert review_help.exit_code == resolve_help.exit_code == 0
+    assert "--db" in review_help.output and "--limit" in review_help.output
+    assert "email_overrides.csv" in resolve_help.output and "--ignore" in resolve_help.output
