@@ -121,11 +121,11 @@ def served_docs(
     assert "Stopped." in output and "Traceback" not in output, output
 
 
-@pytest.fixture(autouse=True)
-def _no_settle_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Test files are written a moment before they are loaded: do not skip them as
-    'still being written' (tests of that behaviour set MEETINGS_SETTLE_SECONDS themselves)."""
-    monkeypatch.setenv("MEETINGS_SETTLE_SECONDS", "0")
+# Test files are written a moment before they are loaded: do not skip them as "still being
+# written". Set for the whole session (module- and session-scoped fixtures build warehouses
+# too, before any function-scoped fixture runs); tests of that behaviour set
+# MEETINGS_SETTLE_SECONDS themselves with monkeypatch.
+os.environ["MEETINGS_SETTLE_SECONDS"] = "0"
 
 
 @pytest.fixture
