@@ -1,0 +1,166 @@
+"""Scratch profiler for `meetings load` of one big export (not part of `make bench`).
+
+    .venv/bin/python bench/profile_load.py <export.csv> [repeat]
+
+Times each phase of landing one file, and prototype variants of the insert, each in a fresh
+child process on a fresh database file (best of `repeat`, wall and CPU seconds). It imports
+the loader read-only: nothing here changes how `meetings load` works.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+VARIANTS: dict[str, str] = {
+    "python + loader imports": """
+import loader.cli, loader.ingest
+""",
+    "sha256 of the file (hashlib)": """
+from loader.discover import file_sha256
+file_sha256(path)
+""",
+    "describe/sniff (read_header)": """
+from loader.csv_source import read_header
+read_header(con, path)
+""",
+    "floor: CTAS read_csv(all_varchar)": """
+con.execute(f"create table t as select * from read_csv('{path}', all_varchar = true)")
+""",
+    "CTAS with the loader's read_csv options": """
+from loader.csv_source import read_csv_sql
+con.execute(f"create table t as select * from {read_csv_sql(path)}")
+""",
+    "CTAS + row_number() over ()": """
+from loader.csv_source import read_csv_sql
+con.execute(f"create table t as select *, row_number() over () as _source_row"
+            f" from {read_csv_sql(path)}")
+""",
+    "land_file as today (insert + row_number + manifest)": """
+from loader.land import ensure_raw_tables, land_file
+from loader.discover import inspect
+from zoneinfo import ZoneInfo
+con.execute("set TimeZone = 'UTC'")
+ensure_raw_tables(con)
+export = inspect(con, path, path.parent, ZoneInfo("America/New_York"))
+STARTED[0] = time.perf_counter()  # time the landing only, not inspect()
+land_file(con, export)
+""",
+    "land_file, _source_row = NULL (no window)": """
+from loader import land
+from loader.discover import inspect
+from zoneinfo import ZoneInfo
+con.execute("set TimeZone = 'UTC'")
+land.ensure_raw_tables(con)
+export = inspect(con, path, path.parent, ZoneInfo("America/New_York"))
+class NoWindow:
+    # the connection, with the loader row_number() window replaced by NULL
+    def __init__(self, con):
+        self.con = con
+    def execute(self, sql, *args):
+        return self.con.execute(sql.replace("row_number() over ()", "null::bigint"), *args)
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+STARTED[0] = time.perf_counter()
+land.land_file(NoWindow(con), export)
+""",
+    "prototype: insert, then _source_row from rowid (update)": """
+from loader import land
+from loader.discover import inspect
+from zoneinfo import ZoneInfo
+con.execute("set TimeZone = 'UTC'")
+land.ensure_raw_tables(con)
+export = inspect(con, path, path.parent, ZoneInfo("America/New_York"))
+class NoWindow:
+    # the connection, with the loader row_number() window replaced by NULL
+    def __init__(self, con):
+        self.con = con
+    def execute(self, sql, *args):
+        return self.con.execute(sql.replace("row_number() over ()", "null::bigint"), *args)
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+STARTED[0] = time.perf_counter()
+land.land_file(NoWindow(con), export)
+con.execute(
+    "update raw.calendly_events set _source_row = rowid - m.first + 1"
+    " from (select min(rowid) as first from raw.calendly_events where _load_id = 1) as m"
+    " where _load_id = 1"
+)
+""",
+    "prototype: staged temp table, _source_row = rowid + 1": """
+from loader import land
+from loader.discover import inspect
+from loader.csv_source import read_csv_sql, quote_ident
+from zoneinfo import ZoneInfo
+con.execute("set TimeZone = 'UTC'")
+land.ensure_raw_tables(con)
+export = inspect(con, path, path.parent, ZoneInfo("America/New_York"))
+STARTED[0] = time.perf_counter()
+con.execute("begin")
+con.execute(f"create temp table staged as select * from {read_csv_sql(path)}")
+cols = ", ".join(f"{quote_ident(c)}" for c in export.header)
+con.execute(
+    f"insert into raw.calendly_events by name select {cols}, rowid + 1 as _source_row,"
+    " 'x' as _source_file, 'sha' as _file_sha256, now() as _exported_at,"
+    " now() as _loaded_at, 1 as _load_id from staged"
+)
+con.execute("drop table staged")
+con.execute("commit")
+""",
+}
+
+RUNNER = """
+import sys, time, duckdb, resource
+from pathlib import Path
+path = Path(sys.argv[1]); db = sys.argv[2]
+STARTED = [time.perf_counter()]
+con = duckdb.connect(db)
+con.execute("set enable_progress_bar = false")
+{body}
+con.close()
+wall = time.perf_counter() - STARTED[0]
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+"""
+
+
+def run(body: str, path: Path, repeat: int) -> tuple[float, float, int]:
+    best: tuple[float, float, int] | None = None
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = (
+                subprocess.run(
+                    [sys.executable, "-c", RUNNER.format(body=body), str(path), f"{tmp}/p.duckdb"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    cwd=Path(__file__).resolve().parents[1],
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+                .split()
+            )
+        measured = (float(out[0]), float(out[1]), int(out[2]))
+        best = measured if best is None or measured[0] < best[0] else best
+    assert best is not None
+    return best
+
+
+def main() -> None:
+    path = Path(sys.argv[1]).resolve()
+    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    print(f"{path.name}: {path.stat().st_size / 1e6:,.0f} MB, load average {os.getloadavg()}")
+    print(f"{'variant':60} {'wall s':>8} {'cpu s':>8} {'RSS MB':>8}")
+    for name, body in VARIANTS.items():
+        wall, cpu, rss = run(body, path, repeat)
+        print(f"{name:60} {wall:8.2f} {cpu:8.2f} {rss / 1024:8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main()
+    print(f"total {time.perf_counter() - started:.0f} s")
