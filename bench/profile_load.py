@@ -1,6 +1,6 @@
 """Scratch profiler for `meetings load` of one big export (not part of `make bench`).
 
-    .venv/bin/python bench/profile_load.py <export.csv> [repeat]
+    .venv/bin/python bench/profile_load.py <export.csv> [repeat] [threads] [variant numbers]
 
 Times each phase of landing one file, and prototype variants of the insert, each in a fresh
 child process on a fresh database file (best of `repeat`, wall and CPU seconds). It imports
@@ -10,6 +10,7 @@ the loader read-only: nothing here changes how `meetings load` works.
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,6 +121,8 @@ path = Path(sys.argv[1]); db = sys.argv[2]
 STARTED = [time.perf_counter()]
 con = duckdb.connect(db)
 con.execute("set enable_progress_bar = false")
+if len(sys.argv) > 3:
+    con.execute("set threads = " + str(int(sys.argv[3])))
 {body}
 con.close()
 wall = time.perf_counter() - STARTED[0]
@@ -128,36 +131,50 @@ print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 """
 
 
-def run(body: str, path: Path, repeat: int) -> tuple[float, float, int]:
-    best: tuple[float, float, int] | None = None
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = (
-                subprocess.run(
-                    [sys.executable, "-c", RUNNER.format(body=body), str(path), f"{tmp}/p.duckdb"],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    cwd=Path(__file__).resolve().parents[1],
-                )
-                .stdout.strip()
-                .splitlines()[-1]
-                .split()
+def run_once(body: str, path: Path, threads: str) -> tuple[float, float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = (
+            subprocess.run(
+                [sys.executable, "-c", RUNNER.format(body=body), str(path), f"{tmp}/p.duckdb"]
+                + ([threads] if threads else []),
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=Path(__file__).resolve().parents[1],
             )
-        measured = (float(out[0]), float(out[1]), int(out[2]))
-        best = measured if best is None or measured[0] < best[0] else best
-    assert best is not None
-    return best
+            .stdout.strip()
+            .splitlines()[-1]
+            .split()
+        )
+    return float(out[0]), float(out[1]), int(out[2])
 
 
 def main() -> None:
     path = Path(sys.argv[1]).resolve()
     repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 2
-    print(f"{path.name}: {path.stat().st_size / 1e6:,.0f} MB, load average {os.getloadavg()}")
-    print(f"{'variant':60} {'wall s':>8} {'cpu s':>8} {'RSS MB':>8}")
-    for name, body in VARIANTS.items():
-        wall, cpu, rss = run(body, path, repeat)
-        print(f"{name:60} {wall:8.2f} {cpu:8.2f} {rss / 1024:8.0f}", flush=True)
+    threads = sys.argv[3] if len(sys.argv) > 3 else ""
+    only = sys.argv[4].split(",") if len(sys.argv) > 4 else None
+    chosen = {
+        name: body
+        for number, (name, body) in enumerate(VARIANTS.items())
+        if not only or str(number) in only
+    }
+    print(f"{path.name}: {path.stat().st_size / 1e6:,.0f} MB, threads={threads or 'default'}")
+    # Interleaved (A B C A B C ...): contention from other processes hits every variant alike.
+    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in chosen}
+    for round_no in range(repeat):
+        print(f"round {round_no + 1}/{repeat}, load average {os.getloadavg()[0]:.2f}", flush=True)
+        for name, body in chosen.items():
+            results[name].append(run_once(body, path, threads))
+            print(f"    {results[name][-1][0]:6.2f} s  {name}", flush=True)
+    print(f"{'variant':58} {'best wall':>9} {'median':>7} {'cpu s':>6} {'RSS MB':>7}")
+    for name, runs in results.items():
+        walls = sorted(r[0] for r in runs)
+        best = min(runs)
+        print(
+            f"{name:58} {best[0]:9.2f} {statistics.median(walls):7.2f}"
+            f" {best[1]:6.2f} {best[2] / 1024:7.0f}"
+        )
 
 
 if __name__ == "__main__":
