@@ -9,14 +9,14 @@ question column (`Additional notes`), as newer Cal.com versions do.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 
 from loader.synth import vocab
 from loader.synth.bookings import Export
-from loader.synth.sql import ident, int_list, lit, pick, str_list
+from loader.synth.sql import int_list, pick, str_list
+from loader.synth.writer import build_rows, write_files
 
 HEADER = (
     "id", "uid", "title", "createdAt", "timeStatus", "eventTypeId", "eventLength",
@@ -115,59 +115,41 @@ def file_name(export: Export) -> str:
     return f"Insights-{export.lo.date().isoformat()}-{export.at.date().isoformat()}.csv"
 
 
-def _prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """`calcom_rows`: one wide row per (export, booking), sorted as the files are, with
-    Cal.com's integer `id` increasing with creation time."""
+def write_exports(
+    con: duckdb.DuckDBPyConnection, folder: Path, exports: list[Export]
+) -> list[Path]:
+    """One CSV per export from `calcom_keys`; file mtimes are the export times."""
+    widest = dict(
+        con.execute(
+            """
+            select r.k, max(b.attendees) from calcom_keys as r
+            inner join calcom_bookings as b on b.booking_key = r.booking_key group by r.k
+            """
+        ).fetchall()
+    )
+    expressions = _expressions(3)
     people = ", ".join(
         f"a{n}.first_name as a{n}_first_name, a{n}.full_name as a{n}_full_name,"
         f" a{n}.email as a{n}_email, a{n}.email2 as a{n}_email2"
         for n in (1, 2, 3)
     )
-    con.execute(
-        f"""
-        create or replace table calcom_rows as
-        with numbered as (
+    # Cal.com's integer `id` increases with creation time, over the bookings kept.
+    bookings = f"""
+        select b.*, {people}
+        from (
             select
                 *,
                 1000 + row_number() over (order by created_utc, booking_key) as booking_id
             from calcom_bookings
-        )
-        select r.k, r.export_utc, b.*, {people}
-        from calcom_keys as r
-        inner join numbered as b on b.booking_key = r.booking_key
+        ) as b
         inner join people as a1 on a1.person_id = b.person1
         inner join people as a2 on a2.person_id = b.person2
         inner join people as a3 on a3.person_id = b.person3
-        order by r.k, b.start_utc, r.booking_key
-        """
-    )
+    """
+    build_rows(con, "calcom", bookings, ["booking_key"])
 
-
-def write_exports(
-    con: duckdb.DuckDBPyConnection, folder: Path, exports: list[Export]
-) -> list[Path]:
-    """One CSV per export from `calcom_keys`; file mtimes are the export times."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _prepare(con)
-    widest = dict(con.execute("select k, max(attendees) from calcom_rows group by k").fetchall())
-    written = []
-    for export in exports:
-        attendee_columns = int(widest.get(export.k, 1))
+    def export_header(export: Export) -> list[str]:
         newer = len(exports) > 1 and export.k >= len(exports) // 2
-        expressions = _expressions(attendee_columns)
-        select = ",\n".join(
-            f"({expressions[name]})::varchar as {ident(name)}"
-            for name in header(attendee_columns, newer)
-        )
-        path = folder / file_name(export)
-        con.execute(
-            f"""
-            copy (select {select} from calcom_rows where k = {export.k})
-            to {lit(str(path))} (header true, delimiter ',', quote '"', escape '"')
-            """
-        )
-        stamp = export.at.timestamp()
-        os.utime(path, (stamp, stamp))
-        written.append(path)
-    con.execute("drop table calcom_rows")
-    return written
+        return header(int(widest.get(export.k, 1)), newer)
+
+    return write_files(con, "calcom", folder, exports, file_name, export_header, expressions)

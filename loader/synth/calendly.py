@@ -7,14 +7,14 @@ as real files do when the firm adds a question to an event type.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 
 from loader.synth import vocab
 from loader.synth.bookings import Export
-from loader.synth.sql import ident, lit, pick, str_list
+from loader.synth.sql import lit, pick, str_list
+from loader.synth.writer import build_rows, write_files
 
 HEADER = (
     "User Name", "Team", "Invitee Name", "Invitee First Name", "Invitee Last Name",
@@ -131,37 +131,18 @@ def write_exports(
     con: duckdb.DuckDBPyConnection, folder: Path, exports: list[Export]
 ) -> list[Path]:
     """One CSV per export from `calendly_keys`; file mtimes are the export times."""
-    folder.mkdir(parents=True, exist_ok=True)
-    # One wide, sorted table: each file is then a filtered scan, which keeps this order
-    # (no join or sort of the string columns per file).
-    con.execute(
-        """
-        create or replace table calendly_rows as
-        select
-            r.k, r.export_utc, r.pos, b.*,
-            p.first_name, p.last_name, p.full_name, p.email, p.email2, p.time_zone
-        from calendly_keys as r
-        inner join calendly_bookings as b on b.booking_key = r.booking_key
-        inner join people as p on p.person_id = r.person_id
-        order by r.k, b.start_utc, r.booking_key, r.pos
-        """
-    )
     expressions = _expressions()
-    written = []
-    for export in exports:
-        newer = len(exports) > 1 and export.k >= len(exports) // 2
-        select = ",\n".join(
-            f"({expressions[name]})::varchar as {ident(name)}" for name in header(newer)
-        )
-        path = folder / file_name(export)
-        con.execute(
-            f"""
-            copy (select {select} from calendly_rows where k = {export.k})
-            to {lit(str(path))} (header true, delimiter ',', quote '"', escape '"')
-            """
-        )
-        stamp = export.at.timestamp()
-        os.utime(path, (stamp, stamp))
-        written.append(path)
-    con.execute("drop table calendly_rows")
-    return written
+    invitees = """
+        select
+            i.pos, i.person_id, b.*,
+            p.first_name, p.last_name, p.full_name, p.email, p.email2, p.time_zone
+        from (select distinct booking_key, pos, person_id from calendly_keys) as i
+        inner join calendly_bookings as b on b.booking_key = i.booking_key
+        inner join people as p on p.person_id = i.person_id
+    """
+    build_rows(con, "calendly", invitees, ["booking_key", "pos"])
+
+    def export_header(export: Export) -> list[str]:
+        return header(len(exports) > 1 and export.k >= len(exports) // 2)
+
+    return write_files(con, "calendly", folder, exports, file_name, export_header, expressions)
