@@ -1,6 +1,7 @@
 """Scratch profiler for `meetings load` of one big export (not part of `make bench`).
 
-    .venv/bin/python bench/profile_load.py <export.csv> [repeat] [threads] [variant numbers]
+    .venv/bin/python bench/profile_load.py <export.csv> [rounds] [threads] [variant numbers]
+    .venv/bin/python bench/profile_load.py verify <calendly export.csv>
 
 Times each phase of landing one file, and prototype variants of the insert, each in a fresh
 child process on a fresh database file (best of `repeat`, wall and CPU seconds). It imports
@@ -177,7 +178,60 @@ def main() -> None:
         )
 
 
+VERIFY = """
+import sys, duckdb
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from loader import land
+from loader.discover import inspect
+
+class NoWindow:
+    def __init__(self, con):
+        self.con = con
+    def execute(self, sql, *args):
+        return self.con.execute(sql.replace("row_number() over ()", "null::bigint"), *args)
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+path = Path(sys.argv[1])
+con = duckdb.connect(sys.argv[2])
+con.execute("set TimeZone = 'UTC'")
+con.execute("set enable_progress_bar = false")
+land.ensure_raw_tables(con)
+land.land_file(NoWindow(con), inspect(con, path, path.parent, ZoneInfo("America/New_York")))
+con.execute(
+    "update raw.calendly_events set _source_row = rowid - m.first + 1"
+    " from (select min(rowid) as first from raw.calendly_events where _load_id = 1) as m"
+    " where _load_id = 1"
+)
+con.execute("set threads = 1")
+con.execute(
+    'create temp table truth as select row_number() over () as n, "Invitee UUID" as id'
+    ' from read_csv(?, all_varchar = true, parallel = false)',
+    [str(path)],
+)
+rows, same = con.execute(
+    "select count(*), count(*) filter (where t.n = r._source_row)"
+    ' from truth as t inner join raw.calendly_events as r on r."Invitee UUID" = t.id'
+).fetchone()
+print(f"{same:,} of {rows:,} rows: _source_row from rowid == position in the file")
+"""
+
+
+def verify(path: Path) -> None:
+    """Check the prototype: rowid-based _source_row equals each row's position in the file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-c", VERIFY, str(path.resolve()), f"{tmp}/v.duckdb"],
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+
+
 if __name__ == "__main__":
     started = time.perf_counter()
+    if sys.argv[1] == "verify":
+        verify(Path(sys.argv[2]))
+        sys.exit(0)
     main()
     print(f"total {time.perf_counter() - started:.0f} s")
