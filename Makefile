@@ -75,3 +75,13 @@ test: lint pytest dbt-test ## Everything: lint, pytest, dbt build with tests
 .PHONY: clean
 clean: ## Remove build artefacts (keeps .venv and the warehouse)
 	rm -rf target logs .pytest_cache .mypy_cache .ruff_cache
+
+BENCH_ROWS ?= 1000000
+
+.PHONY: bench
+bench: $(STAMP) ## Benchmark: meetings load vs. the DuckDB floor at BENCH_ROWS rows (default 1M)
+	BENCH_ROWS=$(BENCH_ROWS) $(BIN)/python bench/run.py
+
+.PHONY: bench-smoke
+bench-smoke: $(STAMP) ## The benchmark at a tiny scale (checks it runs; no timing checks)
+	BENCH_ROWS=2000 $(BIN)/python bench/run.py

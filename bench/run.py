@@ -1,0 +1,280 @@
+"""`make bench`: measure the pipeline against its physical floor and print ONE table.
+
+Every figure in the table is measured in this run, on this machine; nothing is estimated.
+Scale: BENCH_ROWS (default 1,000,000). BENCH_REPEAT (default 1) runs the timed pair
+(floor, load) that many times and keeps the fastest of each. Work folder: BENCH_DIR
+(default: a temp folder, deleted afterwards). BENCH_JSON=path also writes the rows as JSON.
+
+Adding a measurement: write `def measure_x(ctx: Context) -> list[Row]` and append it to
+MEASUREMENTS. Shared inputs (generated exports, warehouses) come from `Context` helpers, which
+cache them so several measurements can share one data set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+console = Console(width=None if sys.stdout.isatty() else 160)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured child process."""
+
+    seconds: float
+    cpu_seconds: float
+    max_rss_kb: int
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_measured(args: list[str], env: dict[str, str] | None = None, cwd: Path = PROJECT) -> Run:
+    """Run a command; wall time, and the peak RSS of exactly this child (wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            args, stdout=out, stderr=err, cwd=cwd, env={**os.environ, **(env or {})}
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        run = Run(
+            seconds,
+            usage.ru_utime + usage.ru_stime,
+            int(usage.ru_maxrss),
+            proc.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+        )
+    if run.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(args)} failed ({run.returncode}):\n"
+            f"{run.stdout[-2000:]}\n{run.stderr[-2000:]}"
+        )
+    return run
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the results table. `reference` is what `seconds` is compared with."""
+
+    measure: str
+    seconds: float | None = None
+    cpu_seconds: float | None = None
+    reference: str = ""
+    reference_seconds: float | None = None
+    peak_rss_mb: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.seconds is None or not self.reference_seconds:
+            return None
+        return self.seconds / self.reference_seconds
+
+
+@dataclass
+class Context:
+    """Scale, work folder and cached inputs shared by the measurements."""
+
+    rows: int
+    work: Path
+    repeat: int = 1
+    cache: dict[str, Path] = field(default_factory=dict)
+    runs: dict[str, Run] = field(default_factory=dict)
+
+    def calendly_export(self) -> Path:
+        """A folder holding ONE Calendly export of `rows` rows (generated once)."""
+        if "calendly_export" not in self.cache:
+            out = self.work / "single"
+            self.runs["synth_calendly"] = run_measured(
+                [
+                    sys.executable, "-m", "loader.synth", "--out", str(out),
+                    "--calendly-rows", str(self.rows), "--calcom-rows", "0",
+                    "--contacts", "0", "--single-file", "--weeks", "52", "--seed", "1",
+                ]
+            )  # fmt: skip
+            self.cache["calendly_export"] = out / "calendly"
+        return self.cache["calendly_export"]
+
+    def fresh_db(self, name: str) -> Path:
+        path = self.work / "db" / f"{name}.duckdb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(f"{name}.duckdb*"):
+            stale.unlink()
+        return path
+
+
+Measurement = Callable[[Context], list[Row]]
+
+# The floor: DuckDB alone, fresh database file, connect + CTAS + close (checkpoint).
+FLOOR_SCRIPT = """
+import resource, sys, time, duckdb
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+started, cpu_started = time.perf_counter(), cpu()
+con = duckdb.connect(sys.argv[2])
+con.execute("create table t as select * from read_csv(?, all_varchar = true)", [sys.argv[1]])
+con.close()
+print(time.perf_counter() - started, cpu() - cpu_started)
+"""
+
+
+def fastest(runs: list[Run]) -> Run:
+    return min(runs, key=lambda r: r.seconds)
+
+
+def measure_generate(ctx: Context) -> list[Row]:
+    """`python -m loader.synth --single-file`: the benchmark's own input, timed too."""
+    folder = ctx.calendly_export()
+    size_mb = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
+    run = ctx.runs["synth_calendly"]
+    return [
+        Row(
+            f"synth: {ctx.rows:,}-row Calendly export",
+            run.seconds,
+            run.cpu_seconds,
+            peak_rss_mb=run.max_rss_kb / 1024,
+            note=f"python -m loader.synth --single-file ({size_mb:,.0f} MB)",
+        )
+    ]
+
+
+def measure_load(ctx: Context) -> list[Row]:
+    """`meetings load` of one big Calendly export into a fresh warehouse vs. DuckDB alone.
+
+    Floor and load alternate (BENCH_REPEAT times); the fastest of each is reported.
+    """
+    folder = ctx.calendly_export()
+    (export,) = sorted(folder.glob("*.csv"))
+    floors: list[Run] = []
+    loads: list[Run] = []
+    for _ in range(ctx.repeat):
+        floor_db = ctx.fresh_db("floor")
+        floors.append(
+            run_measured([sys.executable, "-c", FLOOR_SCRIPT, str(export), str(floor_db)])
+        )
+        db = ctx.fresh_db("load")
+        load_args = [str(BIN / "meetings"), "load", "--data-dir", str(folder), "--db", str(db)]
+        loads.append(run_measured(load_args))
+    again = run_measured(load_args)
+    floor, load = fastest(floors), fastest(loads)
+    floor_wall, floor_cpu = (float(x) for x in floor.stdout.strip().splitlines()[-1].split())
+    vs = "DuckDB floor"
+    return [
+        Row(
+            f"DuckDB floor: read_csv(all_varchar) CTAS, {ctx.rows:,} rows",
+            floor_wall,
+            floor_cpu,
+            peak_rss_mb=floor.max_rss_kb / 1024,
+            note="connect + create table as + close, fresh DB file",
+        ),
+        Row(
+            f"meetings load: {ctx.rows:,}-row Calendly export",
+            load.seconds,
+            load.cpu_seconds,
+            vs,
+            floor_wall,
+            load.max_rss_kb / 1024,
+            "whole process, fresh DB (start-up, sha256, sniff, insert, manifest)",
+        ),
+        Row(
+            "meetings load again: nothing new",
+            again.seconds,
+            again.cpu_seconds,
+            vs,
+            floor_wall,
+            again.max_rss_kb / 1024,
+            "same folder: file re-hashed and skipped",
+        ),
+    ]
+
+
+MEASUREMENTS: list[Measurement] = [measure_generate, measure_load]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kb = 0
+    with open("/proc/meminfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"load average at start {load}"
+    )
+
+
+def render(rows: list[Row], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("measurement")
+    table.add_column("wall s", justify="right")
+    table.add_column("CPU s", justify="right")
+    table.add_column("vs.")
+    table.add_column("ratio", justify="right")
+    table.add_column("peak RSS", justify="right")
+    table.add_column("note")
+    for row in rows:
+        table.add_row(
+            row.measure,
+            "" if row.seconds is None else f"{row.seconds:.2f}",
+            "" if row.cpu_seconds is None else f"{row.cpu_seconds:.2f}",
+            row.reference,
+            "" if row.ratio is None else f"{row.ratio:.2f}x",
+            "" if row.peak_rss_mb is None else f"{row.peak_rss_mb:,.0f} MB",
+            row.note,
+        )
+    return table
+
+
+def main() -> int:
+    rows = int(os.environ.get("BENCH_ROWS", "1000000"))
+    keep = os.environ.get("BENCH_DIR")
+    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="meetings-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    about = machine()
+    console.print(f"[bold]meetings bench[/] BENCH_ROWS={rows:,} on {about}", highlight=False)
+    results: list[Row] = []
+    try:
+        ctx = Context(rows, work, int(os.environ.get("BENCH_REPEAT", "1")))
+        for measure in MEASUREMENTS:
+            results += measure(ctx)
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    console.print(render(results, f"BENCH_ROWS={rows:,}"))
+    if target := os.environ.get("BENCH_JSON"):
+        payload = {"rows": rows, "machine": about, "results": [asdict(r) for r in results]}
+        Path(target).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
