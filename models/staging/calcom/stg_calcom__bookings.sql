@@ -54,12 +54,7 @@ renamed as (
         ) as has_end_before_start,
 
         -- lineage
-        _source_file as source_file,
-        _source_row as source_row,
-        _file_sha256 as file_sha256,
-        _exported_at as exported_at,
-        _loaded_at as loaded_at,
-        _load_id as load_id
+        {{ loader_lineage_columns() }}
 
     from source
 
