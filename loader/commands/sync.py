@@ -158,6 +158,8 @@ def _apply(
     path: Path,
 ) -> bool:
     """Check the fields, plan, and write, recording every call in sync.lacrm_audit."""
+    if not path.exists():  # connect() would create an empty warehouse
+        raise MeetingsError(f"no warehouse at {path}; run `meetings run` first")
     audit = AuditLog(_run_id())
     with connect(path) as con, LacrmClient(client_settings, on_attempt=audit.record) as client:
         require_marts(con)
