@@ -22,7 +22,7 @@ from loader.lacrm.audit import AuditLog
 from loader.lacrm.client import ClientSettings, LacrmClient
 from loader.lacrm.field_map import FieldMapping, read_field_map
 from loader.lacrm.plan import build_plan, require_marts
-from loader.lacrm.state import ensure_sync_tables, read_only
+from loader.lacrm.state import ensure_sync_tables
 from loader.lacrm.sync import (
     DEFAULT_STOP_AFTER_FAILURES,
     Executor,
@@ -134,7 +134,7 @@ def _dry_run(
         with LacrmClient(client_settings) as client:
             fetch_custom_fields(client, mappings)
         console.print(f"all {len(mappings)} mapped custom fields exist in LACRM", highlight=False)
-    with read_only(path) as con:
+    with connect(path, read_only=True) as con:
         plan = build_plan(
             con, mappings, tz, since=options.since, timeline=options.timeline, limit=options.limit
         )
@@ -158,7 +158,7 @@ def _apply(
     path: Path,
 ) -> bool:
     """Check the fields, plan, and write, recording every call in sync.lacrm_audit."""
-    if not path.exists():  # connect() would create an empty warehouse
+    if not path.exists():  # a read-write connect() would create an empty warehouse
         raise MeetingsError(f"no warehouse at {path}; run `meetings run` first")
     audit = AuditLog(_run_id())
     with connect(path) as con, LacrmClient(client_settings, on_attempt=audit.record) as client:

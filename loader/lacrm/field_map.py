@@ -40,14 +40,18 @@ FieldValue = str | int | float | None
 """What EditContact gets for one field: text, a number, or None (blank the field)."""
 
 
-class _NotComputed:
-    """Marker: the metric could not be computed; the field is left as it is."""
+class Marker:
+    """A named sentinel value (compared with `is`)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
 
     def __repr__(self) -> str:
-        return "NOT_COMPUTED"
+        return self._name
 
 
-NOT_COMPUTED: Final = _NotComputed()
+NOT_COMPUTED: Final = Marker("NOT_COMPUTED")
+"""The metric could not be computed: the field is left as it is in LACRM."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ def check_custom_fields(
         )
 
 
-def field_value(mapping: FieldMapping, raw: Any, tz: ZoneInfo) -> FieldValue | _NotComputed:
+def field_value(mapping: FieldMapping, raw: Any, tz: ZoneInfo) -> FieldValue | Marker:
     """The value EditContact gets for one metric, or NOT_COMPUTED (leave the field alone)."""
     if mapping.value_type == "Date":
         if raw is None:
@@ -172,6 +176,6 @@ def field_value(mapping: FieldMapping, raw: Any, tz: ZoneInfo) -> FieldValue | _
 
 def contact_values(
     mappings: Iterable[FieldMapping], row: Mapping[str, Any], tz: ZoneInfo
-) -> dict[str, FieldValue | _NotComputed]:
+) -> dict[str, FieldValue | Marker]:
     """LACRM field name -> value for one row of contact_meeting_metrics."""
     return {m.lacrm_field: field_value(m, row.get(m.metric_column), tz) for m in mappings}

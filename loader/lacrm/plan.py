@@ -32,6 +32,7 @@ from loader.lacrm.field_map import (
     NOT_COMPUTED,
     FieldMapping,
     FieldValue,
+    Marker,
     check_metric_columns,
     field_value,
 )
@@ -68,19 +69,14 @@ EVENT_PARAMETERS: Final = {
 }
 
 
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Final = _Unset()
+UNSET: Final = Marker("UNSET")
 """The export never wrote this field (its value in LACRM is unknown)."""
 
 
 @dataclass(frozen=True)
 class FieldChange:
     field: str
-    old: FieldValue | _Unset
+    old: FieldValue | Marker
     new: FieldValue
 
 

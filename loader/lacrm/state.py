@@ -19,11 +19,9 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
-from loader.errors import MeetingsError
 from loader.lacrm.audit import AuditRow
 from loader.lacrm.field_map import FieldValue
 
@@ -99,23 +97,6 @@ class EventRecord:
     fields: EventFields
 
 
-@contextmanager
-def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse opened read-only (dry runs write nothing, not even the sync schema)."""
-    if not path.exists():
-        raise MeetingsError(f"no warehouse at {path}; run `meetings run` first")
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as exc:
-        raise MeetingsError(
-            f"database busy: {path} is open in another process; wait for it and retry"
-        ) from exc
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def ensure_sync_tables(con: duckdb.DuckDBPyConnection) -> None:
     for statement in DDL:
         con.execute(statement)
@@ -154,6 +135,21 @@ def load_event_map(con: duckdb.DuckDBPyConnection) -> dict[str, EventRecord]:
     ).fetchall()
     return {
         row[0]: EventRecord(row[0], row[1], row[2], row[3], EventFields(*row[4:])) for row in rows
+    }
+
+
+def _event_values(
+    meeting_id: str, contact_id: str, fields: EventFields, run_id: str
+) -> dict[str, object]:
+    return {
+        "meeting_id": meeting_id,
+        "contact_id": contact_id,
+        "event_name": fields.name,
+        "start_date": fields.start_date,
+        "end_date": fields.end_date,
+        "location": fields.location,
+        "description": fields.description,
+        "run_id": run_id,
     }
 
 
@@ -227,20 +223,15 @@ def mark_event_pending(
         _insert_audit(con, audit)
         con.execute(
             f"""
-            insert or replace into {EVENT_MAP} values (
-                ?, ?, null, 'pending', ?, ?, ?, ?, ?, current_timestamp, null, ?
+            insert or replace into {EVENT_MAP} (
+                meeting_id, contact_id, event_id, state, event_name, start_date, end_date,
+                location, description, first_attempt_at, pushed_at, run_id
+            ) values (
+                $meeting_id, $contact_id, null, 'pending', $event_name, $start_date,
+                $end_date, $location, $description, current_timestamp, null, $run_id
             )
             """,
-            [
-                meeting_id,
-                contact_id,
-                fields.name,
-                fields.start_date,
-                fields.end_date,
-                fields.location,
-                fields.description,
-                run_id,
-            ],
+            _event_values(meeting_id, contact_id, fields, run_id),
         )
 
 
@@ -257,46 +248,30 @@ def save_event(
     found it, or an edit)."""
     with _transaction(con):
         _insert_audit(con, audit)
-        updated = con.execute(
+        con.execute(
             f"""
-            update {EVENT_MAP} set
-                contact_id = ?, event_id = ?, state = 'created', event_name = ?,
-                start_date = ?, end_date = ?, location = ?, description = ?,
-                pushed_at = current_timestamp, run_id = ?
-            where meeting_id = ?
-            returning meeting_id
-            """,
-            [
-                contact_id,
-                event_id,
-                fields.name,
-                fields.start_date,
-                fields.end_date,
-                fields.location,
-                fields.description,
-                run_id,
-                meeting_id,
-            ],
-        ).fetchall()
-        if not updated:
-            con.execute(
-                f"""
-                insert into {EVENT_MAP} values (
-                    ?, ?, ?, 'created', ?, ?, ?, ?, ?, current_timestamp, current_timestamp, ?
-                )
-                """,
-                [
-                    meeting_id,
-                    contact_id,
-                    event_id,
-                    fields.name,
-                    fields.start_date,
-                    fields.end_date,
-                    fields.location,
-                    fields.description,
-                    run_id,
-                ],
+            insert into {EVENT_MAP} (
+                meeting_id, contact_id, event_id, state, event_name, start_date, end_date,
+                location, description, first_attempt_at, pushed_at, run_id
+            ) values (
+                $meeting_id, $contact_id, $event_id, 'created', $event_name, $start_date,
+                $end_date, $location, $description, current_timestamp, current_timestamp,
+                $run_id
             )
+            on conflict (meeting_id) do update set
+                contact_id = excluded.contact_id,
+                event_id = excluded.event_id,
+                state = excluded.state,
+                event_name = excluded.event_name,
+                start_date = excluded.start_date,
+                end_date = excluded.end_date,
+                location = excluded.location,
+                description = excluded.description,
+                pushed_at = excluded.pushed_at,
+                run_id = excluded.run_id
+            """,
+            {**_event_values(meeting_id, contact_id, fields, run_id), "event_id": event_id},
+        )
 
 
 def drop_pending_event(
