@@ -131,8 +131,12 @@ def _dry_run(
             highlight=False,
         )
     else:
-        with LacrmClient(client_settings) as client:
-            fetch_custom_fields(client, mappings)
+        calls = AuditLog("dry-run")  # only for --verbose: a dry run stores nothing
+        with LacrmClient(client_settings, on_attempt=calls.record) as client:
+            try:
+                fetch_custom_fields(client, mappings)
+            finally:
+                calls.take()
         console.print(f"all {len(mappings)} mapped custom fields exist in LACRM", highlight=False)
     with connect(path, read_only=True) as con:
         plan = build_plan(
