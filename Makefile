@@ -29,6 +29,8 @@ install: $(STAMP) ## Create .venv and install the pinned dependencies
 .PHONY: demo
 demo: $(STAMP) ## Run the whole pipeline on the bundled sample exports (warehouse/meetings.duckdb)
 	$(BIN)/meetings run --data-dir data/sample
+	@# The LACRM step as a dry run planned from the warehouse only: no API key, no network.
+	$(BIN)/meetings sync --offline
 	@# The bundled sample ages with the calendar: show staleness, don't fail the demo on it.
 	$(BIN)/meetings status --no-fail-on-stale
 

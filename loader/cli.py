@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from loader.cli_common import PASSTHROUGH, state
-from loader.commands import backup, contacts, docs, pipeline, quarantine, review, status
+from loader.commands import backup, contacts, docs, pipeline, quarantine, review, status, sync
 
 app = typer.Typer(
     help=(
@@ -51,3 +51,6 @@ app.command()(backup.backup)
 app.add_typer(contacts.app, name="contacts")
 app.command()(review.review)
 app.command()(review.resolve)
+
+# --- export to LACRM ---
+app.command()(sync.sync)

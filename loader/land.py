@@ -72,11 +72,15 @@ def _first_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse (creating its folder); a file locked by another process is 'busy'."""
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating its folder); a file locked by another process is 'busy'.
+
+    `read_only=True` never creates anything: a missing warehouse is a one-line error."""
+    if read_only and not path.exists():
+        raise MeetingsError(f"no warehouse at {path}; run `meetings run` first")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path))
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise MeetingsError(

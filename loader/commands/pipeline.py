@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from loader import dbt, settings
 from loader.cli_common import DataDirOption, DbOption, console, err_console, fail, user_errors
+from loader.commands.sync import SyncOptions, check_sync_ready, export_to_lacrm
 from loader.ingest import FileOutcome, load_folder
 from loader.land import connect, ensure_raw_tables
 from loader.report import LoadProgress, problem_lines, summary_line, summary_table
@@ -62,16 +64,41 @@ def build(ctx: typer.Context, db: DbOption = None) -> None:
         fail("build: dbt reported failing models or tests (see above)")
 
 
-def run(ctx: typer.Context, data_dir: DataDirOption = None, db: DbOption = None) -> None:
-    """Load new exports, then build. Extra arguments go to `dbt build`.
+def run(
+    ctx: typer.Context,
+    data_dir: DataDirOption = None,
+    db: DbOption = None,
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply",
+            help="Then export to LACRM (`meetings sync --apply`), only if every dbt model and"
+            " test passed. Without it, `run` never talks to LACRM.",
+        ),
+    ] = False,
+) -> None:
+    """Load new exports, then build; with `--apply`, then sync to LACRM. Extra arguments go
+    to `dbt build`.
 
     The build still runs when a file was rejected (the other files are fine), but the
-    exit code is 1 so a cron job notices.
+    exit code is 1 so a cron job notices. The LACRM sync runs only after a build whose
+    models and tests all passed.
     """
     with user_errors("run"):
+        if apply:  # a missing key or mapping problem fails before the load, not after
+            check_sync_ready()
         outcomes = load_exports(data_dir, db)
         ok = build_models(db, list(ctx.args))
     if not ok:
-        fail("run: dbt reported failing models or tests (see above)")
+        fail(
+            "run: dbt reported failing models or tests (see above)"
+            + ("; nothing was sent to LACRM" if apply else "")
+        )
+    synced = True
+    if apply:
+        with user_errors("sync"):
+            synced = export_to_lacrm(SyncOptions(db=db, apply=True))
     if any(o.status == "rejected" for o in outcomes):
         fail("run: some files were rejected (see the load summary)")
+    if not synced:
+        fail("sync: some LACRM calls failed (listed above); run `meetings sync --apply` again")

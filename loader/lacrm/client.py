@@ -34,6 +34,8 @@ MAX_PAGE_SIZE = 10_000
 ENV_API_KEY = "LACRM_API_KEY"
 ENV_BASE_URL = "LACRM_BASE_URL"
 ENV_REQUESTS_PER_MINUTE = "LACRM_REQUESTS_PER_MINUTE"
+ENV_BACKOFF_SECONDS = "LACRM_BACKOFF_SECONDS"
+ENV_MAX_BACKOFF_SECONDS = "LACRM_MAX_BACKOFF_SECONDS"
 
 # Failures after which the server cannot have acted on the request: safe to retry any call.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -99,7 +101,9 @@ class ClientSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ClientSettings:
-        """Settings from LACRM_API_KEY (required), LACRM_BASE_URL, LACRM_REQUESTS_PER_MINUTE."""
+        """Settings from LACRM_API_KEY (required), LACRM_BASE_URL, LACRM_REQUESTS_PER_MINUTE,
+        LACRM_BACKOFF_SECONDS (first retry wait, default 1) and LACRM_MAX_BACKOFF_SECONDS
+        (cap of the doubling waits, default 30)."""
         env = os.environ if environ is None else environ
         key = env.get(ENV_API_KEY, "").strip()
         if not key:
@@ -116,23 +120,59 @@ class ClientSettings:
             api_key=key,
             base_url=env.get(ENV_BASE_URL, "").strip() or DEFAULT_BASE_URL,
             requests_per_minute=rpm,
+            backoff_seconds=_seconds(env, ENV_BACKOFF_SECONDS, cls.backoff_seconds),
+            max_backoff_seconds=_seconds(env, ENV_MAX_BACKOFF_SECONDS, cls.max_backoff_seconds),
         )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (math.isfinite(value) and value >= 0):
+        raise MeetingsError(f"{name}={text!r} is not a number of seconds (e.g. {default:g})")
+    return value
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    """One HTTP request as the caller may want to audit it (never carries the key)."""
+
+    function: str
+    http_status: int | None
+    """None when no HTTP reply came back (network error, dropped connection)."""
+    outcome: str
+    """`ok`, `api_error` (LACRM refused it: 4xx) or `transient` (429, 5xx, network)."""
+    error_code: str | None = None
+    detail: str = ""
 
 
 class _Transient(Exception):
     """Internal: one attempt failed in a way worth retrying."""
 
-    def __init__(self, reason: str, retry_after: float | None, maybe_processed: bool) -> None:
+    def __init__(
+        self,
+        reason: str,
+        retry_after: float | None,
+        maybe_processed: bool,
+        status: int | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.maybe_processed = maybe_processed
+        self.status = status
 
 
 class LacrmClient:
     """`call(function, parameters)` for any LACRM function, plus `paged()` for list functions.
 
     `sleep` and `clock` are injectable so tests can check waits without waiting.
+    `on_attempt` is told about every HTTP request (retries included), e.g. for an audit table.
     """
 
     def __init__(
@@ -142,6 +182,7 @@ class LacrmClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        on_attempt: Callable[[AttemptRecord], None] | None = None,
     ) -> None:
         self._settings = settings
         self._http = httpx.Client(
@@ -150,6 +191,7 @@ class LacrmClient:
         self._sleep = sleep
         self._clock = clock
         self._last_request_at: float | None = None
+        self._on_attempt = on_attempt
         self.requests_sent = 0
 
     def __repr__(self) -> str:
@@ -185,8 +227,21 @@ class LacrmClient:
         attempts = self._settings.max_attempts
         for attempt in range(1, attempts + 1):
             try:
-                return self._attempt(function, body)
+                result = self._attempt(function, body)
+            except LacrmApiError as error:
+                self._report(
+                    AttemptRecord(
+                        function, error.status_code, "api_error", error.error_code, str(error)
+                    )
+                )
+                raise
+            except LacrmError as error:  # a 200 reply that is not JSON
+                self._report(AttemptRecord(function, 200, "api_error", None, str(error)))
+                raise
             except _Transient as failure:
+                self._report(
+                    AttemptRecord(function, failure.status, "transient", None, failure.reason)
+                )
                 if failure.maybe_processed and not idempotent:
                     raise LacrmAmbiguousError(
                         f"LACRM {function} may or may not have been carried out"
@@ -207,7 +262,14 @@ class LacrmClient:
                     wait,
                 )
                 self._sleep(wait)
+                continue
+            self._report(AttemptRecord(function, 200, "ok"))
+            return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _report(self, record: AttemptRecord) -> None:
+        if self._on_attempt is not None:
+            self._on_attempt(record)
 
     def paged(
         self,
@@ -267,9 +329,13 @@ class LacrmClient:
 
         status = response.status_code
         if status == 429:
-            raise _Transient("HTTP 429 rate limited", _retry_after(response), maybe_processed=False)
+            raise _Transient(
+                "HTTP 429 rate limited", _retry_after(response), maybe_processed=False, status=429
+            )
         if status >= 500:
-            raise _Transient(f"HTTP {status}", _retry_after(response), maybe_processed=True)
+            raise _Transient(
+                f"HTTP {status}", _retry_after(response), maybe_processed=True, status=status
+            )
         if status >= 300:
             code, description = self._error_fields(response)
             raise LacrmApiError(function, status, code, description)

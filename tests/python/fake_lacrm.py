@@ -14,11 +14,14 @@ parameter names.
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -28,6 +31,46 @@ Handler = Callable[[JsonObject], Any]
 SORT_FIELDS = {"Relevance", "FirstName", "LastName", "CompanyName", "DateCreated", "LastUpdate"}
 DEFAULT_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 10_000
+ATTENDANCE = {"IsAttending", "Maybe", "NotAttending"}
+CUSTOM_FIELD_TYPES = {
+    "Dropdown",
+    "Checkbox",
+    "Number",
+    "Date",
+    "Text",
+    "TextArea",
+    "ContactLink",
+    "FileLink",
+    "Currency",
+    "Section",
+}
+# Standard contact fields EditContact accepts besides custom fields (CreateContact [Contacts]).
+CONTACT_FIELDS = {
+    "AssignedTo",
+    "Name",
+    "Company Name",
+    "Email",
+    "Phone",
+    "Address",
+    "Job Title",
+    "Background Info",
+    "Birthday",
+    "Website",
+}
+EVENT_FIELDS = {
+    "Name",
+    "StartDate",
+    "EndDate",
+    "IsAllDay",
+    "Location",
+    "Description",
+    "CalendarId",
+    "Attendees",
+    "IsRecurring",
+    "RecurrenceRule",
+    "EndRecurrenceDate",
+}
+MEETING_ID_LINE = re.compile(r"^meeting_id: (\S+)$", re.MULTILINE)
 
 
 class ApiError(Exception):
@@ -64,7 +107,7 @@ def contact(
 ) -> JsonObject:
     """A contact object shaped like the [Search] example (31-digit string ids, Name object)."""
     return {
-        "ContactId": f"{3_900_000_000_000_000_000_000_000_000_000 + number:031d}",
+        "ContactId": contact_id(number),
         "AssignedTo": 483823,  # user ids come back as JSON numbers
         "IsCompany": is_company,
         "CompanyId": None,
@@ -87,6 +130,17 @@ def contact(
     }
 
 
+def contact_id(number: int) -> str:
+    """The 31-digit string id `contact(number, ...)` gets."""
+    return f"{3_900_000_000_000_000_000_000_000_000_000 + number:031d}"
+
+
+def custom_field(name: str, field_type: str, record_type: str = "Contact") -> JsonObject:
+    """A custom field definition as GetCustomFields describes it."""
+    assert field_type in CUSTOM_FIELD_TYPES, field_type
+    return {"CustomFieldId": "", "Name": name, "Type": field_type, "RecordType": record_type}
+
+
 @dataclass
 class FakeLacrm:
     """The fake server's state. Use it as a context manager or via the `fake_lacrm` fixture."""
@@ -99,8 +153,15 @@ class FakeLacrm:
     requests: list[RecordedRequest] = field(default_factory=list)
     fail_every_nth: int | None = None
     """Answer every Nth request (1-based count of all requests) with HTTP 500."""
+    custom_fields: list[JsonObject] = field(default_factory=list)
+    custom_fields_shape: str = "list"
+    """How GetCustomFields answers (unverified in the docs): a bare "list" or "results"."""
+    events: dict[str, JsonObject] = field(default_factory=dict)
+    notes: list[JsonObject] = field(default_factory=list)
     _rate_limited: list[str] = field(default_factory=list)
     _drops: int = 0
+    _after_processing: list[tuple[str, str]] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -148,11 +209,39 @@ class FakeLacrm:
         with self._lock:
             self._drops += count
 
+    def after_processing_next(self, function: str, action: str = "drop", count: int = 1) -> None:
+        """Carry out the next `count` calls of `function`, then drop the connection without a
+        reply (`action="drop"`) or answer HTTP 500 (`action="500"`): the caller cannot know
+        that the call succeeded."""
+        assert action in ("drop", "500"), action
+        with self._lock:
+            self._after_processing.extend([(function, action)] * count)
+
+    def drop_next_call(self, function: str, count: int = 1) -> None:
+        """Read the next `count` calls of `function`, then close the connection without
+        carrying them out or replying."""
+        with self._lock:
+            self._after_processing.extend([(function, "drop-unprocessed")] * count)
+
     # --- inspection -------------------------------------------------------------------------
 
     def calls(self, function: str) -> list[RecordedRequest]:
         with self._lock:
             return [r for r in self.requests if r.function == function]
+
+    def events_for_meeting(self, meeting_id: str) -> list[JsonObject]:
+        """Events whose Description carries `meeting_id: <meeting_id>` (duplicates show here)."""
+        return [
+            e
+            for e in self.events.values()
+            if meeting_id in MEETING_ID_LINE.findall(str(e.get("Description") or ""))
+        ]
+
+    def contact_by_id(self, wanted: str) -> JsonObject:
+        for item in self.contacts:
+            if item["ContactId"] == wanted:
+                return item
+        raise KeyError(wanted)
 
     # --- functions --------------------------------------------------------------------------
 
@@ -177,6 +266,44 @@ class FakeLacrm:
                 ),
                 self._get_contacts,
             ),
+            "GetCustomFields": (frozenset({"RecordType"}), self._get_custom_fields),
+            "EditContact": (
+                frozenset({"ContactId"} | CONTACT_FIELDS | self._custom_field_names("Contact")),
+                self._edit_contact,
+            ),
+            "CreateEvent": (frozenset(EVENT_FIELDS), self._create_event),
+            "EditEvent": (frozenset({"EventId"} | EVENT_FIELDS), self._edit_event),
+            "GetEvent": (frozenset({"EventId"}), self._get_event),
+            "GetEvents": (
+                frozenset(
+                    {
+                        "StartDate",
+                        "EndDate",
+                        "UserFilter",
+                        "CalendarFilter",
+                        "ContactId",
+                        "SortDirection",
+                        "MaxNumberOfResults",
+                        "Page",
+                    }
+                ),
+                self._get_events,
+            ),
+            "GetEventsAttachedToContact": (
+                frozenset({"ContactId", "MaxNumberOfResults", "Page"}),
+                self._get_events_attached_to_contact,
+            ),
+            "CreateNote": (
+                frozenset({"ContactId", "Note", "DateDisplayedInHistory"}),
+                self._create_note,
+            ),
+        }
+
+    def _custom_field_names(self, record_type: str) -> set[str]:
+        return {
+            str(f["Name"])
+            for f in self.custom_fields
+            if f.get("RecordType", "Contact") == record_type and f.get("Type") != "Section"
         }
 
     def dispatch(self, function: Any, parameters: Any) -> Any:
@@ -240,6 +367,167 @@ class FakeLacrm:
             "Results": found[start : start + size],
         }
 
+    # --- custom fields and contacts (write side) ----------------------------------------------
+
+    def _get_custom_fields(self, params: JsonObject) -> Any:
+        record_type = params.get("RecordType")
+        if record_type not in ("Contact", "Company", "Pipeline"):
+            raise ApiError("InvalidParameter", f"Invalid RecordType: {record_type!r}")
+        found = [
+            {k: v for k, v in f.items() if k != "RecordType"}
+            for f in self.custom_fields
+            if f.get("RecordType", "Contact") == record_type
+        ]
+        return found if self.custom_fields_shape == "list" else {"Results": found}
+
+    def _edit_contact(self, params: JsonObject) -> Any:
+        target = self._get_contact({"ContactId": params.get("ContactId")})
+        if "Name" in params and not isinstance(params["Name"], str):
+            raise ApiError("InvalidParameter", "Name must be the full name as text")
+        types = {
+            str(f["Name"]): str(f["Type"])
+            for f in self.custom_fields
+            if f.get("RecordType", "Contact") == "Contact"
+        }
+        for key, value in params.items():
+            if key in types:
+                _check_custom_value(key, types[key], value)
+        with self._lock:
+            for key, value in params.items():
+                if key == "ContactId":
+                    continue
+                target[key] = value  # null blanks the field
+        return None
+
+    # --- events and notes -------------------------------------------------------------------
+
+    def _check_event_fields(self, params: JsonObject, *, creating: bool) -> None:
+        if creating:
+            missing = [k for k in ("Name", "StartDate", "EndDate") if k not in params]
+            if missing:
+                raise ApiError("MissingParameter", f"CreateEvent needs {missing}")
+        for key in ("Name", "Location", "Description", "CalendarId", "RecurrenceRule"):
+            if key in params and params[key] is not None and not isinstance(params[key], str):
+                raise ApiError("InvalidParameter", f"{key} must be text")
+        if "Name" in params and not (isinstance(params["Name"], str) and params["Name"].strip()):
+            raise ApiError("InvalidParameter", "Name must be non-empty text")
+        for key in ("IsAllDay", "IsRecurring"):
+            if key in params and not isinstance(params[key], bool):
+                raise ApiError("InvalidParameter", f"{key} must be true or false")
+        all_day = bool(params.get("IsAllDay"))
+        for key in ("StartDate", "EndDate"):
+            if key in params:
+                _check_date_time(key, params[key], all_day)
+        if params.get("IsRecurring") and "RecurrenceRule" not in params:
+            raise ApiError("MissingParameter", "IsRecurring needs a RecurrenceRule")
+        if "Attendees" in params:
+            self._check_attendees(params["Attendees"])
+
+    def _check_attendees(self, attendees: Any) -> None:
+        if not isinstance(attendees, list):
+            raise ApiError("InvalidParameter", "Attendees must be a list")
+        for item in attendees:
+            if not isinstance(item, dict):
+                raise ApiError("InvalidParameter", "each attendee must be an object")
+            unknown = sorted(set(item) - {"IsUser", "AttendeeId", "AttendanceStatus"})
+            if unknown:
+                raise ApiError("InvalidParameter", f"Unknown attendee key(s): {unknown}")
+            if not isinstance(item.get("IsUser"), bool):
+                raise ApiError("InvalidParameter", "attendee IsUser must be true or false")
+            if item.get("AttendanceStatus") not in ATTENDANCE:
+                raise ApiError(
+                    "InvalidParameter",
+                    f"Invalid AttendanceStatus: {item.get('AttendanceStatus')!r}",
+                )
+            attendee = item.get("AttendeeId")
+            if item["IsUser"]:
+                if str(attendee) != str(self.user["UserId"]):
+                    raise ApiError("RecordNotFound", f"No user with id {attendee}")
+            else:
+                if not isinstance(attendee, str):
+                    raise ApiError("InvalidParameter", "a contact AttendeeId must be a string")
+                self._get_contact({"ContactId": attendee})
+
+    def _create_event(self, params: JsonObject) -> Any:
+        self._check_event_fields(params, creating=True)
+        start, end = params["StartDate"], params["EndDate"]
+        if _instant(end) < _instant(start):
+            raise ApiError("InvalidParameter", "EndDate is before StartDate")
+        with self._lock:
+            event_id = f"{4_100_000_000_000_000_000_000_000_000_000 + next(self._ids):031d}"
+            self.events[event_id] = {
+                "EventId": event_id,
+                "IsAllDay": False,
+                "Location": None,
+                "Description": None,
+                "Attendees": [],
+                **params,
+            }
+        return {"EventId": event_id}
+
+    def _edit_event(self, params: JsonObject) -> Any:
+        event = self._get_event({"EventId": params.get("EventId")})
+        self._check_event_fields(params, creating=False)
+        with self._lock:
+            event.update({k: v for k, v in params.items() if k != "EventId"})
+        return None
+
+    def _get_event(self, params: JsonObject) -> Any:
+        wanted = params.get("EventId")
+        if not isinstance(wanted, str):
+            raise ApiError("InvalidParameter", "EventId must be a string")
+        if wanted not in self.events:
+            raise ApiError("RecordNotFound", f"No event with id {wanted}")
+        return self.events[wanted]
+
+    def _events_of(self, contact: str) -> list[JsonObject]:
+        return [
+            e
+            for e in self.events.values()
+            if any(
+                not a.get("IsUser") and a.get("AttendeeId") == contact
+                for a in e.get("Attendees") or []
+            )
+        ]
+
+    def _get_events(self, params: JsonObject) -> Any:
+        direction = params.get("SortDirection", "Ascending")
+        if direction not in ("Ascending", "Descending"):
+            raise ApiError("InvalidParameter", f"Invalid SortDirection: {direction!r}")
+        for key in ("UserFilter", "CalendarFilter"):
+            if key in params and not isinstance(params[key], list):
+                raise ApiError("InvalidParameter", f"{key} must be a list")
+        if "ContactId" in params:  # overrides the other filters
+            self._get_contact({"ContactId": params["ContactId"]})
+            found = self._events_of(params["ContactId"])
+        else:
+            low = _date_param(params, "StartDate")
+            high = _date_param(params, "EndDate")
+            found = [
+                e
+                for e in self.events.values()
+                if (low is None or _instant(e["StartDate"]).date() >= low)
+                and (high is None or _instant(e["StartDate"]).date() <= high)
+            ]
+        found.sort(key=lambda e: _instant(e["StartDate"]), reverse=direction == "Descending")
+        return _page(params, found)
+
+    def _get_events_attached_to_contact(self, params: JsonObject) -> Any:
+        self._get_contact({"ContactId": params.get("ContactId")})
+        found = sorted(self._events_of(params["ContactId"]), key=lambda e: _instant(e["StartDate"]))
+        return _page(params, found)
+
+    def _create_note(self, params: JsonObject) -> Any:
+        self._get_contact({"ContactId": params.get("ContactId")})
+        if not isinstance(params.get("Note"), str) or not params["Note"].strip():
+            raise ApiError("MissingParameter", "Note must be non-empty text")
+        if "DateDisplayedInHistory" in params:
+            _check_date_time("DateDisplayedInHistory", params["DateDisplayedInHistory"], False)
+        with self._lock:
+            note_id = f"{4_200_000_000_000_000_000_000_000_000_000 + next(self._ids):031d}"
+            self.notes.append({"NoteId": note_id, **params})
+        return {"NoteId": note_id}
+
     # --- one request ------------------------------------------------------------------------
 
     def _next_fault(self) -> tuple[str, str] | None:
@@ -254,6 +542,14 @@ class FakeLacrm:
                 return ("500", "")
         return None
 
+    def _take_call_fault(self, function: Any, *, before: bool) -> str | None:
+        with self._lock:
+            for i, (name, action) in enumerate(self._after_processing):
+                if name == function and (action == "drop-unprocessed") == before:
+                    del self._after_processing[i]
+                    return action
+        return None
+
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
@@ -266,6 +562,64 @@ def _int_param(params: JsonObject, name: str, default: int, low: int, high: int 
     if value < low or (high is not None and value > high):
         raise ApiError("InvalidParameter", f"{name} out of range: {value}")
     return value
+
+
+def _page(params: JsonObject, found: list[JsonObject]) -> JsonObject:
+    size = _int_param(params, "MaxNumberOfResults", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    page = _int_param(params, "Page", 1, 1, None)
+    start = (page - 1) * size
+    return {"HasMoreResults": start + size < len(found), "Results": found[start : start + size]}
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _check_date_time(name: str, value: Any, all_day: bool) -> None:
+    """ISO 8601; a date-time must carry its offset (it becomes the event's time zone)."""
+    if not isinstance(value, str):
+        raise ApiError("InvalidParameter", f"{name} must be an ISO 8601 string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ApiError("InvalidParameter", f"{name} is not ISO 8601: {value!r}") from None
+    if not all_day and parsed.tzinfo is None:
+        raise ApiError("InvalidParameter", f"{name} needs an explicit UTC offset: {value!r}")
+
+
+def _date_param(params: JsonObject, name: str) -> date | None:
+    value = params.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ApiError("InvalidParameter", f"{name} must be a date")
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        raise ApiError("InvalidParameter", f"{name} is not a date: {value!r}") from None
+
+
+def _check_custom_value(name: str, field_type: str, value: Any) -> None:
+    """Stricter than LACRM is known to be: the value must fit the field's type (null blanks)."""
+    if value is None:
+        return
+    if field_type in ("Number", "Currency"):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    elif field_type == "Date":
+        ok = isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+        if ok:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                ok = False
+    elif field_type == "Checkbox":
+        ok = isinstance(value, bool)
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise ApiError(
+            "InvalidParameter", f"Invalid value for {field_type} field {name!r}: {value!r}"
+        )
 
 
 def _sort_key(item: JsonObject, sort_by: str) -> str:
@@ -311,6 +665,8 @@ def _make_handler(fake: FakeLacrm) -> type[BaseHTTPRequestHandler]:
             )
 
             fault = fake._next_fault()
+            if fault is None and fake._take_call_fault(function, before=True):
+                fault = ("drop", "")
             if fault is not None and fault[0] == "drop":
                 fake._record(record)
                 self.close_connection = True
@@ -330,6 +686,16 @@ def _make_handler(fake: FakeLacrm) -> type[BaseHTTPRequestHandler]:
                 return
 
             status, payload = self._answer(body, authorized, content_type, function, parameters)
+            after = fake._take_call_fault(function, before=False) if status == 200 else None
+            if after == "drop":  # carried out, but the caller never hears about it
+                fake._record(replace(record, status=status))
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if after == "500":
+                fake._record(replace(record, status=500))
+                self._reply(500, {"ErrorCode": "ServerError", "ErrorDescription": "Try again"})
+                return
             fake._record(replace(record, status=status))
             self._reply(status, payload)
 

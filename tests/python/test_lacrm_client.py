@@ -6,6 +6,7 @@ import pytest
 
 from loader.errors import MeetingsError
 from loader.lacrm.client import (
+    AttemptRecord,
     ClientSettings,
     LacrmAmbiguousError,
     LacrmApiError,
@@ -212,3 +213,31 @@ def test_throttle_spaces_requests(fake_lacrm: FakeLacrm) -> None:
             client.call("GetUser")
     # 120 per minute = one request start every 0.5 s; the clock only moves when sleeping.
     assert time.sleeps == [0.5, 0.5]
+
+
+def test_backoff_settings_come_from_the_environment() -> None:
+    settings = ClientSettings.from_env(
+        {"LACRM_API_KEY": "k", "LACRM_BACKOFF_SECONDS": "0.5", "LACRM_MAX_BACKOFF_SECONDS": "4"}
+    )
+    assert (settings.backoff_seconds, settings.max_backoff_seconds) == (0.5, 4.0)
+    defaults = ClientSettings.from_env({"LACRM_API_KEY": "k"})
+    assert (defaults.backoff_seconds, defaults.max_backoff_seconds) == (1.0, 30.0)
+    with pytest.raises(MeetingsError, match="LACRM_BACKOFF_SECONDS='soon' is not a number"):
+        ClientSettings.from_env({"LACRM_API_KEY": "k", "LACRM_BACKOFF_SECONDS": "soon"})
+
+
+def test_every_attempt_is_reported_to_the_observer(fake_lacrm: FakeLacrm) -> None:
+    fake_lacrm.rate_limit_next(1, retry_after="0")
+    seen: list[AttemptRecord] = []
+    clock = FakeTime()
+    settings = ClientSettings(api_key=fake_lacrm.api_key, base_url=fake_lacrm.url)
+    with LacrmClient(settings, sleep=clock.sleep, clock=clock.clock, on_attempt=seen.append) as c:
+        c.call("GetUser")
+        with pytest.raises(LacrmApiError):
+            c.call("NoSuchFunction")
+    assert [(a.function, a.http_status, a.outcome, a.error_code) for a in seen] == [
+        ("GetUser", 429, "transient", None),
+        ("GetUser", 200, "ok", None),
+        ("NoSuchFunction", 400, "api_error", "InvalidFunction"),
+    ]
+    assert all(fake_lacrm.api_key not in a.detail for a in seen)

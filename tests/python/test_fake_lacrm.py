@@ -1,0 +1,96 @@
+"""The fake LACRM is at least as strict as the contract: what it refuses, the real API may
+silently ignore, so the sync tests would catch such a call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from loader.lacrm.client import ClientSettings, LacrmApiError, LacrmClient
+
+from fake_lacrm import FakeLacrm, contact, contact_id, custom_field
+
+
+def _attendee(who: str, status: str) -> list[dict[str, Any]]:
+    return [{"IsUser": False, "AttendeeId": who, "AttendanceStatus": status}]
+
+
+EVENT = {
+    "Name": "Portfolio Review",
+    "StartDate": "2026-11-12T13:00:00-05:00",
+    "EndDate": "2026-11-12T14:00:00-05:00",
+    "Attendees": _attendee(contact_id(1), "IsAttending"),
+}
+
+
+@pytest.fixture
+def client(fake_lacrm: FakeLacrm) -> LacrmClient:
+    fake_lacrm.contacts = [contact(1, "Ann", "Lee")]
+    fake_lacrm.custom_fields = [
+        custom_field("Total Meetings", "Number"),
+        custom_field("Last Meeting", "Date"),
+    ]
+    return LacrmClient(
+        ClientSettings(api_key=fake_lacrm.api_key, base_url=fake_lacrm.url, max_attempts=1)
+    )
+
+
+def test_custom_fields_are_top_level_keys_named_like_the_field(
+    client: LacrmClient, fake_lacrm: FakeLacrm
+) -> None:
+    client.call("EditContact", {"ContactId": contact_id(1), "Total Meetings": 4})
+    client.call("EditContact", {"ContactId": contact_id(1), "Last Meeting": None})
+    assert fake_lacrm.contact_by_id(contact_id(1))["Total Meetings"] == 4
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"CustomFields": {"Total Meetings": 4}}, "Unknown parameter"),
+        ({"total meetings": 4}, "Unknown parameter"),  # names are exact
+        ({"Name": {"FirstName": "Ann"}}, "Name must be the full name as text"),
+        ({"Total Meetings": "4"}, "Invalid value for Number field"),
+        ({"Last Meeting": "11/12/2026"}, "Invalid value for Date field"),
+    ],
+)
+def test_edit_contact_refuses_what_lacrm_might_ignore(
+    client: LacrmClient, parameters: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(LacrmApiError, match=message):
+        client.call("EditContact", {"ContactId": contact_id(1), **parameters})
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"StartDate": "2026-11-12T13:00:00"}, "explicit UTC offset"),
+        (
+            {"Attendees": _attendee(contact_id(1), "Yes")},
+            "Invalid AttendanceStatus",
+        ),
+        (
+            {"Attendees": _attendee(contact_id(2), "Maybe")},
+            "No contact with id",
+        ),
+        ({"EndDate": "2026-11-12T12:00:00-05:00"}, "EndDate is before StartDate"),
+        ({"Title": "x"}, "Unknown parameter"),
+    ],
+)
+def test_create_event_refuses_bad_events(
+    client: LacrmClient, fake_lacrm: FakeLacrm, changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(LacrmApiError, match=message):
+        client.call("CreateEvent", {**EVENT, **changes}, idempotent=False)
+    assert fake_lacrm.events == {}
+
+
+def test_events_are_found_by_contact(client: LacrmClient) -> None:
+    event_id = client.call("CreateEvent", EVENT, idempotent=False)["EventId"]
+    assert len(event_id) == 31
+    found = list(client.paged("GetEvents", {"ContactId": contact_id(1)}))
+    assert [e["EventId"] for e in found] == [event_id]
+    client.call("EditEvent", {"EventId": event_id, "Name": "Canceled: Portfolio Review"})
+    assert client.call("GetEvent", {"EventId": event_id})["Name"] == "Canceled: Portfolio Review"
+    attached = list(client.paged("GetEventsAttachedToContact", {"ContactId": contact_id(1)}))
+    assert len(attached) == 1
