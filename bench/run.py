@@ -1,7 +1,8 @@
 """`make bench`: measure the pipeline against its physical floor and print ONE table.
 
 Every figure in the table is measured in this run, on this machine; nothing is estimated.
-Scale: BENCH_ROWS (default 1,000,000) rows per platform, BENCH_CONTACTS (default 50,000)
+Scale: BENCH_ROWS (default 1,000,000) rows for the load; BENCH_BUILD_ROWS (default 20,000)
+rows per platform and BENCH_CONTACTS (default 50,000)
 LACRM contacts for the build measurement. BENCH_REPEAT (default 1) runs the timed pair
 (floor, load) that many times and keeps the fastest of each. Work folder: BENCH_DIR
 (default: a temp folder, deleted afterwards). BENCH_JSON=path also writes the rows as JSON.
@@ -101,6 +102,11 @@ class Context:
     repeat: int = 1
     cache: dict[str, Path] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def build_rows(self) -> int:
+        return min(BUILD_ROWS, self.rows)
+
     runs: dict[str, Run] = field(default_factory=dict)
 
     def calendly_export(self) -> Path:
@@ -213,6 +219,11 @@ def measure_load(ctx: Context) -> list[Row]:
 
 # LACRM contacts for the build measurement (BENCH_CONTACTS; the tests use a few hundred).
 BUILD_CONTACTS = int(os.environ.get("BENCH_CONTACTS", "50000"))
+# Rows per platform for the build measurement (BENCH_BUILD_ROWS, default 20,000, capped at
+# BENCH_ROWS; 0 skips it). Not BENCH_ROWS: at 100,000 rows per platform the first
+# `meetings build` reached 16 GB RSS after 8 minutes on the 2-CPU machine and was stopped
+# (docs/performance.md).
+BUILD_ROWS = int(os.environ.get("BENCH_BUILD_ROWS", "20000"))
 
 
 def _weekly_exports(ctx: Context) -> tuple[Path, list[Path]]:
@@ -220,10 +231,11 @@ def _weekly_exports(ctx: Context) -> tuple[Path, list[Path]]:
     platform) and BUILD_CONTACTS LACRM contacts; the newest weekly export of each platform is
     held back (returned separately) to measure an incremental `meetings run`."""
     out = ctx.work / "weekly"
+    rows = ctx.build_rows
     ctx.runs["synth_weekly"] = run_measured(
         [
             sys.executable, "-m", "loader.synth", "--out", str(out),
-            "--calendly-rows", str(ctx.rows), "--calcom-rows", str(ctx.rows),
+            "--calendly-rows", str(rows), "--calcom-rows", str(rows),
             "--contacts", str(BUILD_CONTACTS), "--weeks", "26", "--seed", "2",
         ]
     )  # fmt: skip
@@ -245,6 +257,8 @@ def _weekly_exports(ctx: Context) -> tuple[Path, list[Path]]:
 def measure_build(ctx: Context) -> list[Row]:
     """Full `meetings build` on weekly exports of both platforms + contacts; dbt's fixed
     start-up (`meetings build --select none`); a `meetings run` after one more weekly export."""
+    if not ctx.build_rows:
+        return []
     folder, held = _weekly_exports(ctx)
     db = ctx.fresh_db("build")
     meetings = str(BIN / "meetings")
@@ -261,7 +275,8 @@ def measure_build(ctx: Context) -> list[Row]:
     vs = "dbt start-up"
     return [
         Row(
-            f"synth: weekly exports, {ctx.rows:,} + {ctx.rows:,} rows, {BUILD_CONTACTS:,} contacts",
+            f"synth: weekly exports, {ctx.build_rows:,} + {ctx.build_rows:,} rows,"
+            f" {BUILD_CONTACTS:,} contacts",
             synth.seconds,
             synth.cpu_seconds,
             peak_rss_mb=synth.max_rss_kb / 1024,
