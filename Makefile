@@ -86,4 +86,4 @@ bench: $(STAMP) ## Benchmark: meetings load vs. the DuckDB floor at BENCH_ROWS r
 
 .PHONY: bench-smoke
 bench-smoke: $(STAMP) ## The benchmark at a tiny scale (checks it runs; no timing checks)
-	BENCH_ROWS=2000 $(BIN)/python bench/run.py
+	BENCH_ROWS=2000 BENCH_CONTACTS=500 $(BIN)/python bench/run.py

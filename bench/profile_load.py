@@ -5,7 +5,9 @@
 
 Times each phase of landing one file, and prototype variants of the insert, each in a fresh
 child process on a fresh database file (best of `repeat`, wall and CPU seconds). It imports
-the loader read-only: nothing here changes how `meetings load` works.
+the loader read-only: nothing here changes how `meetings load` works. The NoWindow variants
+(and `verify`) were prototypes against the pre-fix land.py (main at 192c70c), which numbered
+rows with `row_number() over ()`; land.py now does what they prototyped.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from loader.csv_source import read_csv_sql
 con.execute(f"create table t as select *, row_number() over () as _source_row"
             f" from {read_csv_sql(path)}")
 """,
-    "land_file as today (insert + row_number + manifest)": """
+    "land_file (insert, _source_row from rowid, manifest)": """
 from loader.land import ensure_raw_tables, land_file
 from loader.discover import inspect
 from zoneinfo import ZoneInfo

@@ -1,7 +1,9 @@
 """`make bench`: measure the pipeline against its physical floor and print ONE table.
 
 Every figure in the table is measured in this run, on this machine; nothing is estimated.
-Scale: BENCH_ROWS (default 1,000,000). BENCH_REPEAT (default 1) runs the timed pair
+Scale: BENCH_ROWS (default 1,000,000) rows for the load; BENCH_BUILD_ROWS (default 20,000)
+rows per platform and BENCH_CONTACTS (default 50,000)
+LACRM contacts for the build measurement. BENCH_REPEAT (default 1) runs the timed pair
 (floor, load) that many times and keeps the fastest of each. Work folder: BENCH_DIR
 (default: a temp folder, deleted afterwards). BENCH_JSON=path also writes the rows as JSON.
 
@@ -99,6 +101,12 @@ class Context:
     work: Path
     repeat: int = 1
     cache: dict[str, Path] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def build_rows(self) -> int:
+        return min(BUILD_ROWS, self.rows)
+
     runs: dict[str, Run] = field(default_factory=dict)
 
     def calendly_export(self) -> Path:
@@ -209,7 +217,155 @@ def measure_load(ctx: Context) -> list[Row]:
     ]
 
 
-MEASUREMENTS: list[Measurement] = [measure_generate, measure_load]
+# LACRM contacts for the build measurement (BENCH_CONTACTS; the tests use a few hundred).
+BUILD_CONTACTS = int(os.environ.get("BENCH_CONTACTS", "50000"))
+# Rows per platform for the build measurement (BENCH_BUILD_ROWS, default 20,000, capped at
+# BENCH_ROWS; 0 skips it). Not BENCH_ROWS: at 100,000 rows per platform the first
+# `meetings build` reached 16 GB RSS after 8 minutes on the 2-CPU machine and was stopped
+# (docs/performance.md).
+BUILD_ROWS = int(os.environ.get("BENCH_BUILD_ROWS", "20000"))
+
+
+def _weekly_exports(ctx: Context) -> tuple[Path, list[Path]]:
+    """A data folder of weekly overlapping Calendly + Cal.com exports (`rows` data rows each
+    platform) and BUILD_CONTACTS LACRM contacts; the newest weekly export of each platform is
+    held back (returned separately) to measure an incremental `meetings run`."""
+    out = ctx.work / "weekly"
+    rows = ctx.build_rows
+    ctx.runs["synth_weekly"] = run_measured(
+        [
+            sys.executable, "-m", "loader.synth", "--out", str(out),
+            "--calendly-rows", str(rows), "--calcom-rows", str(rows),
+            "--contacts", str(BUILD_CONTACTS), "--weeks", "26", "--seed", "2",
+        ]
+    )  # fmt: skip
+    # The API-shaped JSON is for `meetings contacts pull` tests, not for the folder load.
+    shutil.rmtree(out / "lacrm-api", ignore_errors=True)
+    held = ctx.work / "held-back"
+    held.mkdir(exist_ok=True)
+    newest: list[Path] = []
+    for platform_dir in ("calendly", "calcom"):
+        files = sorted((out / platform_dir).glob("*.csv"))
+        last = files[-1]
+        target = held / platform_dir / last.name
+        target.parent.mkdir(exist_ok=True)
+        shutil.move(last, target)
+        newest.append(target)
+    return out, newest
+
+
+def measure_build(ctx: Context) -> list[Row]:
+    """Full `meetings build` on weekly exports of both platforms + contacts; dbt's fixed
+    start-up (`meetings build --select none`); a `meetings run` after one more weekly export."""
+    if not ctx.build_rows:
+        return []
+    folder, held = _weekly_exports(ctx)
+    db = ctx.fresh_db("build")
+    meetings = str(BIN / "meetings")
+    loaded = run_measured([meetings, "load", "--data-dir", str(folder), "--db", str(db)])
+    build = run_measured([meetings, "build", "--db", str(db)])
+    startup = run_measured([meetings, "build", "--db", str(db), "--select", "none"])
+    raw_rows = _raw_rows(db)
+    before = _loaded_rows(db)
+    for path in held:
+        shutil.move(path, folder / path.parent.name / path.name)
+    rerun = run_measured([meetings, "run", "--data-dir", str(folder), "--db", str(db)])
+    added = _loaded_rows(db) - before
+    synth = ctx.runs["synth_weekly"]
+    vs = "dbt start-up"
+    return [
+        Row(
+            f"synth: weekly exports, {ctx.build_rows:,} + {ctx.build_rows:,} rows,"
+            f" {BUILD_CONTACTS:,} contacts",
+            synth.seconds,
+            synth.cpu_seconds,
+            peak_rss_mb=synth.max_rss_kb / 1024,
+            note="python -m loader.synth --weeks 26 (newest week of each platform held back)",
+        ),
+        Row(
+            "meetings load: the weekly exports + contacts",
+            loaded.seconds,
+            loaded.cpu_seconds,
+            peak_rss_mb=loaded.max_rss_kb / 1024,
+            note=f"fresh DB; {raw_rows}",
+        ),
+        Row(
+            "meetings build: every model and test",
+            build.seconds,
+            build.cpu_seconds,
+            peak_rss_mb=build.max_rss_kb / 1024,
+            note="dbt build, all models (full refresh: first build)",
+        ),
+        Row(
+            "meetings build --select none: dbt start-up",
+            startup.seconds,
+            startup.cpu_seconds,
+            peak_rss_mb=startup.max_rss_kb / 1024,
+            note="fixed cost of every build: python + dbt parse/manifest, no model runs",
+        ),
+        Row(
+            "meetings run: one more weekly export per platform",
+            rerun.seconds,
+            rerun.cpu_seconds,
+            vs,
+            startup.seconds,
+            rerun.max_rss_kb / 1024,
+            f"load {added:,} new rows + build; minus start-up:"
+            f" {rerun.seconds - startup.seconds:.2f} s",
+        ),
+    ]
+
+
+def _raw_rows(db: Path) -> str:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        counts = con.execute(
+            "select raw_table, sum(row_count) from raw._load_manifest"
+            " where status = 'loaded' group by 1 order by 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return ", ".join(f"{table} {int(n):,}" for table, n in counts)
+
+
+def _loaded_rows(db: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            "select coalesce(sum(row_count), 0) from raw._load_manifest where status = 'loaded'"
+        ).fetchone()
+    finally:
+        con.close()
+    return int(row[0]) if row else 0
+
+
+def measure_whole_run(ctx: Context) -> list[Row]:
+    """Peak RSS of the whole benchmark: the largest of every child process it waited for."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return [
+        Row(
+            "whole bench run: peak RSS of any one process",
+            time.perf_counter() - ctx.started,
+            usage.ru_utime + usage.ru_stime,
+            peak_rss_mb=max(usage.ru_maxrss, own.ru_maxrss) / 1024,
+            note="wall/CPU = every measurement above, end to end (children's CPU)",
+        )
+    ]
+
+
+MEASUREMENTS: list[Measurement] = [
+    measure_generate,
+    measure_load,
+    measure_build,
+    measure_whole_run,
+]
 
 
 def machine() -> str:
@@ -256,6 +412,9 @@ def render(rows: list[Row], title: str) -> Table:
 
 def main() -> int:
     rows = int(os.environ.get("BENCH_ROWS", "1000000"))
+    # Exports generated a moment ago must load now, not wait to settle (load_folder's guard
+    # against half-written files); every child inherits this.
+    os.environ.setdefault("MEETINGS_SETTLE_SECONDS", "0")
     keep = os.environ.get("BENCH_DIR")
     work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="meetings-bench-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -222,19 +222,22 @@ def _land_rows(
                 con.execute(f"alter table {table} add column {quote_ident(column)} varchar")
             select_list = ", ".join(f"{s} as {quote_ident(t)}" for s, t in plan)
             every_cell = ", ".join(position_column(i) for i in range(len(dialect.header)))
+            # No `row_number() over ()` here: that window serialises the whole scan -> insert
+            # onto one thread (docs/performance.md). Every row of the file is inserted in
+            # file order (preserve_insertion_order), blank ones marked with _source_row -1;
+            # `_number_rows` then numbers them from their rowid and drops the blank ones.
             inserted = con.execute(
                 f"""
                 insert into {table} by name
                 select
                     {select_list},
-                    _source_row,
+                    case when coalesce({every_cell}) is null then -1 end as _source_row,
                     $source_file as _source_file,
                     $sha as _file_sha256,
                     $exported_at::timestamptz as _exported_at,
                     current_timestamp as _loaded_at,
                     $load_id as _load_id
-                from (select *, row_number() over () as _source_row from {source}) as numbered
-                where coalesce({every_cell}) is not null
+                from {source}
                 """,
                 {
                     "source_file": export.rel_path,
@@ -247,7 +250,7 @@ def _land_rows(
             raise MeetingsError(explain_csv_error(exc, dialect)) from exc
         if is_unchanged is not None and not is_unchanged():
             raise FileChanged(_CHANGED)
-        rows = int(inserted[0]) if inserted else 0
+        rows = _number_rows(con, table, load_id, int(inserted[0]) if inserted else 0)
         status = "loaded" if rows else "empty"
         _insert_manifest(con, load_id, export, status, rows, None)
         con.execute("commit")
@@ -255,6 +258,31 @@ def _land_rows(
         con.execute("rollback")
         raise
     return Landed(load_id, rows, status, new_columns, ignored)
+
+
+def _number_rows(con: duckdb.DuckDBPyConnection, table: str, load_id: int, inserted: int) -> int:
+    """Set `_source_row` (1-based row of the file) on the rows one insert just appended, and
+    drop the rows whose every cell is empty; returns the rows kept. Call inside the load's
+    transaction.
+
+    One insert appends its rows in file order with consecutive rowids, so a row's number in
+    the file is its rowid minus the first rowid of the load, plus one (checked against a
+    single-threaded `row_number()` on 1M rows: bench/profile_load.py verify, and
+    tests/python/test_land.py). Blank rows are numbered too before they are dropped, so the
+    rows after them keep their place in the file.
+    """
+    if not inserted:
+        return 0
+    first = con.execute(f"select min(rowid) from {table} where _load_id = ?", [load_id]).fetchone()
+    assert first is not None and first[0] is not None
+    blank = con.execute(
+        f"delete from {table} where _load_id = ? and _source_row = -1", [load_id]
+    ).fetchone()
+    con.execute(
+        f"update {table} set _source_row = rowid - ? + 1 where _load_id = ?",
+        [int(first[0]), load_id],
+    )
+    return inserted - (int(blank[0]) if blank else 0)
 
 
 _CHANGED = (

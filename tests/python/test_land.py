@@ -205,3 +205,28 @@ def test_calcom_attendee_columns_grow_with_the_widest_booking(
     ]
     manifest = _rows(db_file, "select platform, raw_table from raw._load_manifest")
     assert manifest == [("calcom", CALCOM.raw_table)] * 2
+
+
+def test_source_row_is_the_file_row_on_a_multi_megabyte_file(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv
+) -> None:
+    # Big enough (~20 MB) for DuckDB to scan it in parallel chunks: `_source_row` comes from
+    # the rowid order of the insert, so it must still be each row's own place in the file.
+    # Blank `,,,` rows in between are numbered (they are rows of the file) but not landed.
+    blank = dict.fromkeys(CALENDLY.known_columns, "")
+    blank_at = {7, 12_345, 30_000, 39_999}
+    rows = []
+    for line in range(1, 40_001):
+        padding = f"{line:06d} " + "x" * 400
+        rows.append(blank if line in blank_at else calendly_row(line, **{"Response 1": padding}))
+    path = write_csv(data_dir / "calendly" / "big-export.csv", rows)
+    assert path.stat().st_size > 16_000_000
+    with connect(db_file) as con:
+        con.execute("set threads = 4")
+        outcomes = {o.rel_path: o for o in load_folder(con, data_dir, NY)}
+    assert outcomes["calendly/big-export.csv"].status == "loaded"
+    landed = _rows(db_file, 'select "Invitee UUID", _source_row from raw.calendly_events')
+    assert len(landed) == 40_000 - len(blank_at)
+    wrong = [(uuid, n) for uuid, n in landed if uuid != f"inv-{n:04d}"]
+    assert wrong == []
+    assert _rows(db_file, "select row_count from raw._load_manifest") == [(40_000 - len(blank_at),)]
