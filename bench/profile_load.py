@@ -28,9 +28,9 @@ import loader.cli, loader.ingest
 from loader.discover import file_sha256
 file_sha256(path)
 """,
-    "describe/sniff (read_header)": """
-from loader.csv_source import read_header
-read_header(con, path)
+    "header sniff (loader.sniff.sniff)": """
+from loader.sniff import sniff
+sniff(path)
 """,
     "floor: CTAS read_csv(all_varchar)": """
 con.execute(f"create table t as select * from read_csv('{path}', all_varchar = true)")
