@@ -2,10 +2,13 @@
 
 Every figure in the table is measured in this run, on this machine; nothing is estimated.
 Scale: BENCH_ROWS (default 1,000,000) rows for the load; BENCH_BUILD_ROWS (default 20,000)
-rows per platform and BENCH_CONTACTS (default 50,000)
-LACRM contacts for the build measurement. BENCH_REPEAT (default 1) runs the timed pair
-(floor, load) that many times and keeps the fastest of each. Work folder: BENCH_DIR
-(default: a temp folder, deleted afterwards). BENCH_JSON=path also writes the rows as JSON.
+rows per platform and BENCH_CONTACTS (default 50,000) LACRM contacts for the build
+measurement. The build is compared with bench/hand_written.sql, the same marts as one
+hand-written SQL script run on a copy of the same loaded warehouse (its tables are checked
+row for row against dbt's before the ratio is reported). BENCH_REPEAT (default 1) runs the
+timed pair (floor, load) that many times and keeps the fastest of each. Work folder:
+BENCH_DIR (default: a temp folder, deleted afterwards). BENCH_JSON=path also writes the rows
+as JSON.
 
 Adding a measurement: write `def measure_x(ctx: Context) -> list[Row]` and append it to
 MEASUREMENTS. Shared inputs (generated exports, warehouses) come from `Context` helpers, which
@@ -24,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -31,6 +35,7 @@ from rich.table import Table
 
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+HAND_WRITTEN_SQL = PROJECT / "bench" / "hand_written.sql"
 console = Console(width=None if sys.stdout.isatty() else 160)
 
 
@@ -263,7 +268,18 @@ def measure_build(ctx: Context) -> list[Row]:
     db = ctx.fresh_db("build")
     meetings = str(BIN / "meetings")
     loaded = run_measured([meetings, "load", "--data-dir", str(folder), "--db", str(db)])
-    build = run_measured([meetings, "build", "--db", str(db)])
+    # The comparator starts from the same loaded state: a copy of the file made now.
+    hand_db = ctx.fresh_db("hand_written")
+    for suffix in ("", ".wal"):
+        if Path(f"{db}{suffix}").exists():
+            shutil.copyfile(f"{db}{suffix}", f"{hand_db}{suffix}")
+    # One "now" for both, so statuses and as-of columns can be compared row for row.
+    as_of = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S+00")
+    build = run_measured(
+        [meetings, "build", "--db", str(db), "--vars", json.dumps({"as_of": as_of})]
+    )
+    hand = run_measured(hand_written_args(hand_db, as_of))
+    compared = compare_marts(db, hand_db)
     startup = run_measured([meetings, "build", "--db", str(db), "--select", "none"])
     raw_rows = _raw_rows(db)
     before = _loaded_rows(db)
@@ -290,11 +306,20 @@ def measure_build(ctx: Context) -> list[Row]:
             note=f"fresh DB; {raw_rows}",
         ),
         Row(
+            "hand-written SQL: the same marts, one script",
+            hand.seconds,
+            hand.cpu_seconds,
+            peak_rss_mb=hand.max_rss_kb / 1024,
+            note=f"bench/hand_written.sql, duckdb CLI, copy of the loaded DB; {compared}",
+        ),
+        Row(
             "meetings build: every model and test",
             build.seconds,
             build.cpu_seconds,
-            peak_rss_mb=build.max_rss_kb / 1024,
-            note="dbt build, all models (full refresh: first build)",
+            "hand-written SQL",
+            hand.seconds,
+            build.max_rss_kb / 1024,
+            "dbt build, all models and tests (full refresh: first build)",
         ),
         Row(
             "meetings build --select none: dbt start-up",
@@ -341,6 +366,78 @@ def _loaded_rows(db: Path) -> int:
     finally:
         con.close()
     return int(row[0]) if row else 0
+
+
+def hand_written_args(db: Path, as_of: str) -> list[str]:
+    """bench/hand_written.sql on `db` with the DuckDB shell (same version as the library),
+    as of `as_of`, in the export time zone dbt uses, reading the project's seed CSVs."""
+    from loader.settings import export_timezone
+
+    return [
+        str(BIN / "duckdb"), "-bail", str(db),
+        "-c", f"set variable as_of = timestamptz '{as_of}'",
+        "-c", f"set variable export_time_zone = '{export_timezone().key}'",
+        "-c", f"set variable seeds_dir = '{PROJECT / 'seeds'}'",
+        "-c", f".read {HAND_WRITTEN_SQL}",
+    ]  # fmt: skip
+
+
+def compare_marts(build_db: Path, hand_db: Path) -> str:
+    """Every dbt mart (schema marts of build_db) must have a table of the same name, columns
+    and rows (as a multiset) in schema hand of hand_db. Returns a summary; raises naming the
+    marts that differ (the ratio would compare different work)."""
+    import duckdb
+
+    con = duckdb.connect()
+    problems: list[str] = []
+    rows = 0
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"attach '{build_db}' as dbt_db (read_only)")
+        con.execute(f"attach '{hand_db}' as hand_db (read_only)")
+
+        def columns(database: str, schema: str, table: str) -> list[str]:
+            found = con.execute(
+                "select column_name from duckdb_columns() where database_name = ?"
+                " and schema_name = ? and table_name = ? order by column_index",
+                [database, schema, table],
+            ).fetchall()
+            return [str(r[0]) for r in found]
+
+        marts = [
+            str(r[0])
+            for r in con.execute(
+                "select table_name from duckdb_tables()"
+                " where database_name = 'dbt_db' and schema_name = 'marts' order by 1"
+            ).fetchall()
+        ]
+        for mart in marts:
+            dbt_columns = columns("dbt_db", "marts", mart)
+            hand_columns = columns("hand_db", "hand", mart)
+            if dbt_columns != hand_columns:
+                problems.append(f"{mart}: columns {dbt_columns} vs {hand_columns}")
+                continue
+            select = ", ".join(f'"{c}"' for c in dbt_columns)
+            dbt, hand = f"dbt_db.marts.{mart}", f"hand_db.hand.{mart}"
+            counted = con.execute(
+                f"select (select count(*) from {dbt}),"
+                f" (select count(*) from (select {select} from {dbt}"
+                f" except all select {select} from {hand}))"
+                f" + (select count(*) from (select {select} from {hand}"
+                f" except all select {select} from {dbt}))"
+            ).fetchone()
+            assert counted is not None
+            rows += int(counted[0])
+            if counted[1]:
+                problems.append(f"{mart}: {counted[1]} rows in only one of the two")
+    finally:
+        con.close()
+    if problems or not marts:
+        raise RuntimeError(
+            "bench/hand_written.sql does not build the same marts as dbt: "
+            + ("; ".join(problems) or "dbt built no marts")
+        )
+    return f"same rows as dbt's {len(marts)} marts ({rows:,} rows)"
 
 
 def measure_whole_run(ctx: Context) -> list[Row]:
