@@ -261,13 +261,19 @@ left join seed_calcom_event_types as t
 create or replace temp table meetings as
 with latest as (
     select
-        meeting_id as latest_meeting_id,
-        arg_max(meetings_all, (exported_at, load_id, source_row)) as latest_row,
+        -- latest export, then load, then row (a missing export time counts as the oldest:
+        -- the models' `order by exported_at desc` puts nulls last)
+        arg_max(
+            meetings_all,
+            (coalesce(exported_at, cast('-infinity' as timestamptz)), load_id, source_row)
+        ) as latest_row,
         min(exported_at) as first_exported_at,
         max(exported_at) as last_exported_at,
         count(distinct load_id) as export_count,
-        -- the export that showed the meeting first (for export_coverage.new_bookings)
-        arg_min(load_id, (exported_at, load_id)) as first_load_id
+        -- the export that showed the meeting first (for export_coverage.new_bookings;
+        -- `order by exported_at, load_id` in the models, nulls last)
+        arg_min(load_id, (coalesce(exported_at, cast('infinity' as timestamptz)), load_id))
+            as first_load_id
     from meetings_all
     group by meeting_id
 )
