@@ -1,11 +1,12 @@
 """bench/hand_written.sql (the comparator of `make bench`) builds the same marts as dbt.
 
 Each warehouse below is built by dbt (`meetings run` / `build`) with a pinned as_of; the
-script runs on a copy of it with the same as_of, export time zone and seeds, and every table it writes into
-schema `hand` must hold exactly the rows (as a multiset) and columns of the dbt mart of the
-same name. Two warehouses: the bundled sample, and a richer one (synthetic weekly exports,
-hand-made broken rows, an older export leaving a gap, an API contact pull with historical
-and shared emails, manual decisions) so every branch of the marts' logic has rows.
+script runs on a copy of it with the same as_of, export time zone and seeds, and every
+table it writes into schema `hand` must hold exactly the rows (as a multiset) and columns of
+the dbt mart of the same name. Two warehouses: the bundled sample, and a richer one
+(synthetic weekly exports, hand-made broken rows, an older export leaving a gap, an API
+contact pull with historical and shared emails, manual decisions) so every branch of the
+marts' logic has rows.
 """
 
 from __future__ import annotations
