@@ -13,8 +13,9 @@ def run_dbt(args: list[str], db_path: Path) -> bool:
     """Invoke `dbt <args>` for this project; True when every node (models, tests) succeeded.
 
     profiles.yml reads the database path from MEETINGS_DB, so it is set for the call. The
-    profile sets `keep_open: false`, so the DuckDB file is released when dbt returns and the
-    next step of the same process (or another process) can open it.
+    profile sets `keep_open: true` (one connection per invocation, not one per node); it is
+    closed when dbt returns, so the next step of the same process (or another process) can
+    open the file.
     """
     from dbt.cli.main import dbtRunner  # imported lazily: dbt takes ~1 s to import
 
@@ -26,7 +27,20 @@ def run_dbt(args: list[str], db_path: Path) -> bool:
         "--profiles-dir",
         str(PROJECT_DIR),
     ]
-    result = dbtRunner().invoke(full_args)
+    try:
+        result = dbtRunner().invoke(full_args)
+    finally:
+        _release_warehouse()
     if result.exception is not None:
         raise MeetingsError(f"dbt could not run: {str(result.exception).strip().splitlines()[0]}")
     return bool(result.success)
+
+
+def _release_warehouse() -> None:
+    """Close the DuckDB connection dbt-duckdb keeps open (`keep_open: true`) for the run."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]

@@ -57,6 +57,13 @@ flagged as (
             }
         ]) as issue
     from unioned
+    -- most rows have no problem: skip them before building five structs per row
+    where
+        unioned.has_invalid_start_at
+        or unioned.has_invalid_end_at
+        or unioned.has_end_before_start
+        or unioned.has_missing_email
+        or unioned.has_invalid_email
 
 ),
 

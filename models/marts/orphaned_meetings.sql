@@ -6,6 +6,13 @@
 --         + 0.15 * same email domain (1 when one of those emails shares the domain)
 -- Contacts sharing an ambiguous email come first; any other needs a score of at least 0.7 or
 -- a near-identical name (name similarity >= 0.95, e.g. the same name with an invalid email).
+-- Only plausible pairs are scored (blocking; scoring every orphan against every contact
+-- grows as orphans x contacts): the ambiguous email's contacts; contacts whose name shares
+-- two words with the invitee's name (all of them when a name has one word; words = lower
+-- case letter runs of 2+); contacts with the same email local part; and contacts with an
+-- email at the same domain when at most 50 contacts use that domain (a firm or family
+-- domain, not a mail provider). A similar pair outside these (e.g. `Jon Smyth` vs
+-- `John Smith` at different domains) is not suggested.
 -- An invalid email is compared as typed (lower case). Internal and ignored emails are not
 -- queued.
 with
@@ -52,6 +59,100 @@ contact_emails as (
 
 ),
 
+name_words as (
+
+    select
+        contact_id as entity_id,
+        'contact' as entity,
+        list_sort(list_distinct(regexp_extract_all(lower(full_name), '\pL{2,}'))) as words
+    from contacts
+    union all
+    select
+        meeting_id as entity_id,
+        'meeting' as entity,
+        list_sort(list_distinct(regexp_extract_all(lower(invitee_name), '\pL{2,}'))) as words
+    from orphans
+
+),
+
+name_word_rows as (
+
+    select
+        entity_id,
+        entity,
+        words,
+        unnest(words) as word
+    from name_words
+
+),
+
+-- a name's blocking keys: every pair of its words (a one-word name: that word)
+name_keys as (
+
+    select
+        first_word.entity_id,
+        first_word.entity,
+        first_word.word || ' ' || second_word.word as name_key
+    from name_word_rows as first_word
+    inner join name_word_rows as second_word
+        on
+            first_word.entity = second_word.entity
+            and first_word.entity_id = second_word.entity_id
+            and first_word.word < second_word.word
+    union all
+    select
+        entity_id,
+        entity,
+        word as name_key
+    from name_word_rows
+    where len(words) = 1
+
+),
+
+small_domains as (
+
+    select email_domain
+    from contact_emails
+    group by email_domain
+    having count(distinct contact_id) <= 50
+
+),
+
+candidate_pairs as (
+
+    select
+        meeting_id,
+        unnest(candidate_contact_ids) as contact_id
+    from orphans
+    union
+    select
+        meeting_keys.entity_id as meeting_id,
+        contact_keys.entity_id as contact_id
+    from name_keys as meeting_keys
+    inner join name_keys as contact_keys
+        on
+            meeting_keys.name_key = contact_keys.name_key
+            and meeting_keys.entity = 'meeting'
+            and contact_keys.entity = 'contact'
+    union
+    select
+        orphans.meeting_id,
+        contact_emails.contact_id
+    from orphans
+    inner join contact_emails
+        on orphans.invitee_local_part = contact_emails.local_part
+    union
+    select
+        orphans.meeting_id,
+        contact_emails.contact_id
+    from orphans
+    inner join small_domains
+        on orphans.invitee_domain = small_domains.email_domain
+    inner join contact_emails
+        on orphans.invitee_domain = contact_emails.email_domain
+
+),
+
 pair_scores as (
 
     select
@@ -68,8 +169,11 @@ pair_scores as (
         )), 0) as local_part_score,
         coalesce(max(case when orphans.invitee_domain = contact_emails.email_domain then 1 end), 0)
             as domain_score
-    from orphans
-    cross join contact_emails
+    from candidate_pairs
+    inner join orphans
+        on candidate_pairs.meeting_id = orphans.meeting_id
+    inner join contact_emails
+        on candidate_pairs.contact_id = contact_emails.contact_id
     group by orphans.meeting_id, contact_emails.contact_id
 
 ),

@@ -1,23 +1,16 @@
 -- History is never lost: every booking key ever landed has its meeting in fct_meetings,
 -- whether or not newer exports still contain it. Calendly: Event UUID x Invitee UUID;
--- Cal.com: uid x attendee email key.
+-- Cal.com: uid x attendee email key. int_meetings__unioned holds every landed row once
+-- (its own tests tie it to staging), so its keys are the keys ever landed.
 with
 
-staged as (
+landed as (
 
     select distinct
-        'calendly' as platform,
-        event_uuid as booking_key,
-        invitee_uuid as invitee_key
-    from {{ ref('stg_calendly__events') }}
-
-    union all
-
-    select distinct
-        'calcom' as platform,
-        booking_uid as booking_key,
-        attendee_key as invitee_key
-    from {{ ref('int_meetings__calcom_attendees') }}
+        platform,
+        platform_booking_id,
+        platform_invitee_key
+    from {{ ref('int_meetings__unioned') }}
 
 ),
 
@@ -34,13 +27,13 @@ meetings as (
 
 missing as (
 
-    select staged.*
-    from staged
+    select landed.*
+    from landed
     left join meetings
         on
-            staged.platform = meetings.platform
-            and staged.booking_key is not distinct from meetings.platform_booking_id
-            and staged.invitee_key is not distinct from meetings.platform_invitee_key
+            landed.platform = meetings.platform
+            and landed.platform_booking_id is not distinct from meetings.platform_booking_id
+            and landed.platform_invitee_key is not distinct from meetings.platform_invitee_key
     where meetings.is_found is null
 
 )

@@ -24,11 +24,20 @@ first_seen as (
     -- the export in which each meeting appeared first (export order, then load order)
     select
         meeting_id,
-        load_id as first_load_id
+        arg_min(load_id, (coalesce(exported_at, cast('infinity' as timestamptz)), load_id))
+            as first_load_id
     from occurrences
-    qualify row_number() over (
-        partition by meeting_id order by exported_at asc, load_id asc
-    ) = 1
+    group by meeting_id
+
+),
+
+new_per_file as (
+
+    select
+        first_load_id as load_id,
+        count(*) as new_bookings
+    from first_seen
+    group by first_load_id
 
 ),
 
@@ -36,16 +45,15 @@ per_file as (
 
     select
         occurrences.load_id,
-        min({{ utc_to_local_date('occurrences.start_at') }}) as coverage_start_date,
-        max({{ utc_to_local_date('occurrences.start_at') }}) as coverage_end_date,
+        -- local date is monotonic in the instant: convert the min/max, not every row
+        {{ utc_to_local_date('min(occurrences.start_at)') }} as coverage_start_date,
+        {{ utc_to_local_date('max(occurrences.start_at)') }} as coverage_end_date,
         count(*) as meeting_rows,
         count(distinct occurrences.meeting_id) as bookings,
-        count(distinct occurrences.meeting_id) filter (
-            where first_seen.first_load_id = occurrences.load_id
-        ) as new_bookings
+        coalesce(any_value(new_per_file.new_bookings), 0) as new_bookings
     from occurrences
-    left join first_seen
-        on occurrences.meeting_id = first_seen.meeting_id
+    left join new_per_file
+        on occurrences.load_id = new_per_file.load_id
     group by occurrences.load_id
 
 ),

@@ -1,11 +1,18 @@
 -- Cal.com exports one row per booking with its attendees in `attendeeN` columns
 -- (`Name (email)`). Unpivot them to one row per attendee, the position N taken from the
 -- column name, so attendee4+ that a later export adds are picked up without a code change.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail'
+) }}
+
 with
 
 bookings as (
 
     select * from {{ ref('stg_calcom__bookings') }}
+    where {{ new_loads_only() }}
 
 ),
 

@@ -8,6 +8,8 @@
 --      'secondary_email', 'historical_email'); more than one contact -> ambiguous, never
 --      auto-matched; none -> unmatched; an email that does not normalize -> invalid.
 -- Names and domains alone never match: they only feed suggestions in orphaned_meetings.
+{{ config(materialized='table') }}
+
 with
 
 meetings as (
@@ -34,13 +36,33 @@ internal_domains as (
 
 ),
 
+-- Each distinct spelling is normalized once (many meetings share an invitee email).
+spellings as (
+
+    select distinct invitee_email
+    from meetings
+    where invitee_email is not null
+
+),
+
+distinct_emails as (
+
+    select
+        invitee_email,
+        {{ normalize_email('invitee_email') }} as invitee_email_normalized
+    from spellings
+
+),
+
 invitees as (
 
     select
-        meeting_id,
-        invitee_email,
-        {{ normalize_email('invitee_email') }} as invitee_email_normalized
+        meetings.meeting_id,
+        meetings.invitee_email,
+        distinct_emails.invitee_email_normalized
     from meetings
+    left join distinct_emails
+        on meetings.invitee_email = distinct_emails.invitee_email
 
 ),
 

@@ -1,20 +1,29 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail'
+) }}
+
 with
 
 calendly_events as (
 
     select * from {{ ref('stg_calendly__events') }}
+    where {{ new_loads_only() }}
 
 ),
 
 calcom_bookings as (
 
     select * from {{ ref('stg_calcom__bookings') }}
+    where {{ new_loads_only() }}
 
 ),
 
 calcom_attendees as (
 
     select * from {{ ref('int_meetings__calcom_attendees') }}
+    where {{ new_loads_only() }}
 
 ),
 
