@@ -81,7 +81,7 @@ clean: ## Remove build artefacts (keeps .venv and the warehouse)
 BENCH_ROWS ?= 1000000
 
 .PHONY: bench
-bench: $(STAMP) ## Benchmark: meetings load vs. the DuckDB floor at BENCH_ROWS rows (default 1M)
+bench: $(STAMP) ## Benchmark: load vs. the DuckDB floor, build vs. hand-written SQL, re-run vs. start-up (BENCH_ROWS, default 1M)
 	BENCH_ROWS=$(BENCH_ROWS) $(BIN)/python bench/run.py
 
 .PHONY: bench-smoke

@@ -9,7 +9,7 @@
 -- stored row of the same meetings (delete+insert on meeting_id). The merge is exact: the
 -- latest state of all loads is the latest of (stored latest, new latest); first/last export
 -- are the min/max of both; export counts add up because the two load sets are disjoint.
--- A full build (first run, --full-refresh) runs the same query with no stored rows.
+-- A full build (first run, --full-refresh) has no stored rows: the new states are final.
 {{ config(
     materialized='incremental',
     unique_key='meeting_id',
@@ -63,51 +63,61 @@ new_states as (
 
 ),
 
--- the new states plus, in an incremental run, the stored states of the same meetings
-states as (
+{% if is_incremental() %}
 
-    select * from new_states
-    {% if is_incremental() %}
+    -- incremental run: the new states plus the stored states of the same meetings, merged
+    states as (
+
+        select * from new_states
         union all by name
         select * from {{ this }}
         where meeting_id in (select new_stats.meeting_id from new_stats)
-    {% endif %}
 
-),
+    ),
 
-merged_stats as (
+    merged_stats as (
 
-    select
-        meeting_id,
-        min(first_exported_at) as first_exported_at,
-        max(last_exported_at) as last_exported_at,
-        cast(sum(export_count) as bigint) as export_count,
-        max(last_seen_load_id) as last_seen_load_id,
-        arg_max(
-            { 'load_id': load_id, 'source_row': source_row },
-            (coalesce(exported_at, cast('-infinity' as timestamptz)), load_id, source_row)
-        ) as latest
-    from states
-    group by meeting_id
+        select
+            meeting_id,
+            min(first_exported_at) as first_exported_at,
+            max(last_exported_at) as last_exported_at,
+            cast(sum(export_count) as bigint) as export_count,
+            max(last_seen_load_id) as last_seen_load_id,
+            arg_max(
+                { 'load_id': load_id, 'source_row': source_row },
+                (coalesce(exported_at, cast('-infinity' as timestamptz)), load_id, source_row)
+            ) as latest
+        from states
+        group by meeting_id
 
-),
+    ),
 
-final as (
+    final as (
 
-    select
-        states.* replace (
-            merged_stats.first_exported_at as first_exported_at,
-            merged_stats.last_exported_at as last_exported_at,
-            merged_stats.export_count as export_count,
-            merged_stats.last_seen_load_id as last_seen_load_id
-        )
-    from states
-    inner join merged_stats
-        on
-            states.meeting_id = merged_stats.meeting_id
-            and states.load_id = merged_stats.latest.load_id
-            and states.source_row = merged_stats.latest.source_row
+        select
+            states.* replace (
+                merged_stats.first_exported_at as first_exported_at,
+                merged_stats.last_exported_at as last_exported_at,
+                merged_stats.export_count as export_count,
+                merged_stats.last_seen_load_id as last_seen_load_id
+            )
+        from states
+        inner join merged_stats
+            on
+                states.meeting_id = merged_stats.meeting_id
+                and states.load_id = merged_stats.latest.load_id
+                and states.source_row = merged_stats.latest.source_row
 
-)
+    )
+
+{% else %}
+
+    final as (
+
+        select * from new_states
+
+    )
+
+{% endif %}
 
 select * from final
