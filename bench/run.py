@@ -50,9 +50,9 @@ class Run:
     stderr: str
 
 
-# The largest peak RSS of any `meetings ...` process (the pipeline itself, not the
-# generator or the comparators), and which command it was.
-PIPELINE_PEAK: list[tuple[int, str]] = [(0, "")]
+# Every `meetings ...` process measured (the pipeline itself, not the generator or the
+# comparators), with its subcommand.
+PIPELINE_RUNS: list[tuple[str, Run]] = []
 
 
 def run_measured(args: list[str], env: dict[str, str] | None = None, cwd: Path = PROJECT) -> Run:
@@ -75,8 +75,8 @@ def run_measured(args: list[str], env: dict[str, str] | None = None, cwd: Path =
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
         )
-    if Path(args[0]).name == "meetings" and run.max_rss_kb > PIPELINE_PEAK[0][0]:
-        PIPELINE_PEAK[0] = (run.max_rss_kb, " ".join(args[1:2]))
+    if Path(args[0]).name == "meetings":
+        PIPELINE_RUNS.append((" ".join(args[1:2]), run))
     if run.returncode != 0:
         raise RuntimeError(
             f"{' '.join(args)} failed ({run.returncode}):\n"
@@ -454,12 +454,15 @@ def measure_whole_run(ctx: Context) -> list[Row]:
 
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     own = resource.getrusage(resource.RUSAGE_SELF)
-    pipeline_kb, command = PIPELINE_PEAK[0]
+    command, largest = max(PIPELINE_RUNS, key=lambda item: item[1].max_rss_kb)
     return [
         Row(
             "pipeline: peak RSS of any meetings process",
-            peak_rss_mb=pipeline_kb / 1024,
-            note=f"every meetings load/build/run above; the largest: meetings {command}",
+            sum(run.seconds for _, run in PIPELINE_RUNS),
+            sum(run.cpu_seconds for _, run in PIPELINE_RUNS),
+            peak_rss_mb=largest.max_rss_kb / 1024,
+            note=f"wall/CPU: all {len(PIPELINE_RUNS)} meetings processes above;"
+            f" the largest RSS: meetings {command}",
         ),
         Row(
             "whole bench run: peak RSS of any one process",
