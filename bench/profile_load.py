@@ -5,9 +5,10 @@
 
 Times each phase of landing one file, and prototype variants of the insert, each in a fresh
 child process on a fresh database file (best of `repeat`, wall and CPU seconds). It imports
-the loader read-only: nothing here changes how `meetings load` works. The NoWindow variants
-(and `verify`) were prototypes against the pre-fix land.py (main at 192c70c), which numbered
-rows with `row_number() over ()`; land.py now does what they prototyped.
+the loader read-only: nothing here changes how `meetings load` works. Variants 7-9 of the
+first profile (docs/performance.md) were prototypes against the pre-fix land.py (main at
+192c70c), which numbered rows with `row_number() over ()`; land.py now does what they
+prototyped, so they were removed (variants 0-6 keep their numbers).
 """
 
 from __future__ import annotations
@@ -53,67 +54,6 @@ ensure_raw_tables(con)
 export = inspect(con, path, path.parent, ZoneInfo("America/New_York"))
 STARTED[0] = time.perf_counter()  # time the landing only, not inspect()
 land_file(con, export)
-""",
-    "land_file, _source_row = NULL (no window)": """
-from loader import land
-from loader.discover import inspect
-from zoneinfo import ZoneInfo
-con.execute("set TimeZone = 'UTC'")
-land.ensure_raw_tables(con)
-export = inspect(con, path, path.parent, ZoneInfo("America/New_York"))
-class NoWindow:
-    # the connection, with the loader row_number() window replaced by NULL
-    def __init__(self, con):
-        self.con = con
-    def execute(self, sql, *args):
-        return self.con.execute(sql.replace("row_number() over ()", "null::bigint"), *args)
-    def __getattr__(self, name):
-        return getattr(self.con, name)
-STARTED[0] = time.perf_counter()
-land.land_file(NoWindow(con), export)
-""",
-    "prototype: insert, then _source_row from rowid (update)": """
-from loader import land
-from loader.discover import inspect
-from zoneinfo import ZoneInfo
-con.execute("set TimeZone = 'UTC'")
-land.ensure_raw_tables(con)
-export = inspect(con, path, path.parent, ZoneInfo("America/New_York"))
-class NoWindow:
-    # the connection, with the loader row_number() window replaced by NULL
-    def __init__(self, con):
-        self.con = con
-    def execute(self, sql, *args):
-        return self.con.execute(sql.replace("row_number() over ()", "null::bigint"), *args)
-    def __getattr__(self, name):
-        return getattr(self.con, name)
-STARTED[0] = time.perf_counter()
-land.land_file(NoWindow(con), export)
-con.execute(
-    "update raw.calendly_events set _source_row = rowid - m.first + 1"
-    " from (select min(rowid) as first from raw.calendly_events where _load_id = 1) as m"
-    " where _load_id = 1"
-)
-""",
-    "prototype: staged temp table, _source_row = rowid + 1": """
-from loader import land
-from loader.discover import inspect
-from loader.csv_source import read_csv_sql, quote_ident
-from zoneinfo import ZoneInfo
-con.execute("set TimeZone = 'UTC'")
-land.ensure_raw_tables(con)
-export = inspect(con, path, path.parent, ZoneInfo("America/New_York"))
-STARTED[0] = time.perf_counter()
-con.execute("begin")
-con.execute(f"create temp table staged as select * from {read_csv_sql(path)}")
-cols = ", ".join(f"{quote_ident(c)}" for c in export.header)
-con.execute(
-    f"insert into raw.calendly_events by name select {cols}, rowid + 1 as _source_row,"
-    " 'x' as _source_file, 'sha' as _file_sha256, now() as _exported_at,"
-    " now() as _loaded_at, 1 as _load_id from staged"
-)
-con.execute("drop table staged")
-con.execute("commit")
 """,
 }
 
@@ -187,25 +127,12 @@ from zoneinfo import ZoneInfo
 from loader import land
 from loader.discover import inspect
 
-class NoWindow:
-    def __init__(self, con):
-        self.con = con
-    def execute(self, sql, *args):
-        return self.con.execute(sql.replace("row_number() over ()", "null::bigint"), *args)
-    def __getattr__(self, name):
-        return getattr(self.con, name)
-
 path = Path(sys.argv[1])
 con = duckdb.connect(sys.argv[2])
 con.execute("set TimeZone = 'UTC'")
 con.execute("set enable_progress_bar = false")
 land.ensure_raw_tables(con)
-land.land_file(NoWindow(con), inspect(con, path, path.parent, ZoneInfo("America/New_York")))
-con.execute(
-    "update raw.calendly_events set _source_row = rowid - m.first + 1"
-    " from (select min(rowid) as first from raw.calendly_events where _load_id = 1) as m"
-    " where _load_id = 1"
-)
+land.land_file(con, inspect(con, path, path.parent, ZoneInfo("America/New_York")))
 con.execute("set threads = 1")
 con.execute(
     'create temp table truth as select row_number() over () as n, "Invitee UUID" as id'
@@ -221,7 +148,7 @@ print(f"{same:,} of {rows:,} rows: _source_row from rowid == position in the fil
 
 
 def verify(path: Path) -> None:
-    """Check the prototype: rowid-based _source_row equals each row's position in the file."""
+    """Check land_file: the rowid-based _source_row equals each row's position in the file."""
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             [sys.executable, "-c", VERIFY, str(path.resolve()), f"{tmp}/v.duckdb"],
