@@ -39,7 +39,7 @@ new_stats as (
         max(load_id) as last_seen_load_id,
         arg_max(
             { 'load_id': load_id, 'source_row': source_row },
-            (coalesce(exported_at, cast('-infinity' as timestamptz)), load_id, source_row)
+            {{ state_recency() }}
         ) as latest
     from unioned
     group by meeting_id
@@ -85,7 +85,7 @@ new_states as (
             max(last_seen_load_id) as last_seen_load_id,
             arg_max(
                 { 'load_id': load_id, 'source_row': source_row },
-                (coalesce(exported_at, cast('-infinity' as timestamptz)), load_id, source_row)
+                {{ state_recency() }}
             ) as latest
         from states
         group by meeting_id
