@@ -15,6 +15,7 @@ from loader.errors import FileChanged, MeetingsError
 from loader.land import (
     ensure_raw_tables,
     land_file,
+    landed_unchanged,
     latest_load_sha256,
     previous_load,
     record_rejection,
@@ -112,6 +113,25 @@ def _land_one(con: duckdb.DuckDBPyConnection, export: ExportFile) -> FileOutcome
     )
 
 
+def _already_landed_here(
+    con: duckdb.DuckDBPyConnection, path: Path, data_dir: Path
+) -> FileOutcome | None:
+    """Skip, without reading it, a file that landed from this same path and still has the
+    size and modification time (ns) it had then; any change of either, or a new path, and
+    the file is hashed and compared by content as usual."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None  # inspect() reports it
+    rel_path = path.relative_to(data_dir).as_posix()
+    known = landed_unchanged(con, rel_path, stat.st_size, stat.st_mtime_ns)
+    if known is None:
+        return None
+    return FileOutcome(
+        rel_path, "skipped", known.platform, None, known.exported_at, "already loaded"
+    )
+
+
 def load_folder(
     con: duckdb.DuckDBPyConnection,
     data_dir: Path,
@@ -129,6 +149,9 @@ def load_folder(
     outcomes: list[FileOutcome] = []
     exports: list[ExportFile] = []
     for path in candidate_files(data_dir):
+        if (known := _already_landed_here(con, path, data_dir)) is not None:
+            outcomes.append(known)
+            continue
         try:
             found = inspect(con, path, data_dir, tz, settle_seconds)
         except OSError as exc:  # removed, locked or unreadable between listing and reading

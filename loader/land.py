@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -47,6 +48,7 @@ create table if not exists {MANIFEST} (
     status varchar not null,
     row_count bigint,
     file_size_bytes bigint,
+    file_mtime_ns bigint,
     columns varchar[],
     exported_at timestamptz,
     exported_at_source varchar,
@@ -103,6 +105,8 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(MANIFEST_DDL)
+    # warehouses created before the column existed
+    con.execute(f"alter table {MANIFEST} add column if not exists file_mtime_ns bigint")
     for fmt in FORMATS:
         columns = [f"{quote_ident(c)} varchar" for c in fmt.known_columns]
         columns += [f"{quote_ident(c)} {t}" for c, t in META_COLUMNS.items()]
@@ -120,6 +124,38 @@ def previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
         [sha256],
     ).fetchone()
     return None if row is None else str(row[0])
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """A manifest entry for a file that landed under this very path."""
+
+    platform: str | None
+    exported_at: datetime | None
+
+
+def landed_unchanged(
+    con: duckdb.DuckDBPyConnection, rel_path: str, size_bytes: int, mtime_ns: int
+) -> KnownFile | None:
+    """The landed file at `rel_path` when it still has the size and modification time it had
+    when it landed (so it is the same file: no need to read and hash it again), else None.
+
+    A full-state file (the overrides file) counts only while it is the latest state of its
+    table: dropping back an older version must make that version current again.
+    """
+    row = con.execute(
+        f"select platform, exported_at, raw_table, sha256 from {MANIFEST}"
+        " where file_path = ? and file_size_bytes = ? and file_mtime_ns = ?"
+        " and status in ('loaded', 'empty') order by load_id desc limit 1",
+        [rel_path, size_bytes, mtime_ns],
+    ).fetchone()
+    if row is None:
+        return None
+    platform, exported_at, raw_table, sha256 = row
+    full_state = any(f.full_state for f in FORMATS if f.raw_table == raw_table)
+    if full_state and latest_load_sha256(con, str(raw_table)) != sha256:
+        return None
+    return KnownFile(platform, exported_at)
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -303,8 +339,9 @@ def _insert_manifest(
         f"""
         insert into {MANIFEST} (
             load_id, file_path, file_name, sha256, platform, raw_table, status, row_count,
-            file_size_bytes, columns, exported_at, exported_at_source, loaded_at, error
-        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, ?)
+            file_size_bytes, file_mtime_ns, columns, exported_at, exported_at_source,
+            loaded_at, error
+        ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp, ?)
         """,
         [
             load_id,
@@ -316,6 +353,7 @@ def _insert_manifest(
             status,
             rows,
             export.size_bytes,
+            export.mtime_ns,
             export.header,
             export.exported_at,
             export.exported_at_source,

@@ -230,3 +230,44 @@ def test_source_row_is_the_file_row_on_a_multi_megabyte_file(
     wrong = [(uuid, n) for uuid, n in landed if uuid != f"inv-{n:04d}"]
     assert wrong == []
     assert _rows(db_file, "select row_count from raw._load_manifest") == [(40_000 - len(blank_at),)]
+
+
+def test_unchanged_file_is_skipped_without_reading_it(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_csv(data_dir / "calendly" / "events-export.csv", [calendly_row(1)])
+    assert _load(data_dir, db_file)["calendly/events-export.csv"].status == "loaded"
+
+    def no_reading(*_: object) -> object:
+        raise AssertionError("an unchanged, already landed file was read again")
+
+    # Same path, size and modification time as when it landed: not hashed, not sniffed.
+    monkeypatch.setattr("loader.discover.hash_and_check_utf8", no_reading)
+    again = _load(data_dir, db_file)["calendly/events-export.csv"]
+    assert (again.status, again.note, again.platform) == ("skipped", "already loaded", "calendly")
+    monkeypatch.undo()
+
+    # Rewritten in place with the same size: a new modification time, so it is read again
+    # and compared by content (a different booking -> it lands).
+    stat = path.stat()
+    write_csv(path, [calendly_row(2)])
+    assert path.stat().st_size == stat.st_size
+    assert path.stat().st_mtime_ns != stat.st_mtime_ns
+    assert _load(data_dir, db_file)["calendly/events-export.csv"].status == "loaded"
+    assert _rows(db_file, 'select "Invitee UUID" from raw.calendly_events order by 1') == [
+        ("inv-0001",),
+        ("inv-0002",),
+    ]
+
+
+def test_manifest_of_an_older_warehouse_gets_the_mtime_column(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv
+) -> None:
+    write_csv(data_dir / "calendly" / "events-export.csv", [calendly_row(1)])
+    assert _load(data_dir, db_file)["calendly/events-export.csv"].status == "loaded"
+    with connect(db_file) as con:
+        con.execute("alter table raw._load_manifest drop column file_mtime_ns")
+    # An entry without a modification time is compared by content, as before.
+    again = _load(data_dir, db_file)["calendly/events-export.csv"]
+    assert (again.status, again.note) == ("skipped", "already loaded")
+    assert _rows(db_file, "select count(file_mtime_ns) from raw._load_manifest") == [(0,)]
