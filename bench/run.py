@@ -223,7 +223,7 @@ def measure_load(ctx: Context) -> list[Row]:
             vs,
             floor_wall,
             again.max_rss_kb / 1024,
-            "same folder: file re-hashed and skipped",
+            "same folder: skipped unread (same path, size and mtime as when it landed)",
         ),
     ]
 
