@@ -109,3 +109,25 @@ def test_fault_commands_explain_themselves(command: str) -> None:
     assert result.exit_code == 0
     assert f"Usage: meetings {command}" in result.output
     assert "--db" in result.output and "MEETINGS_DB" in result.output
+
+
+def test_run_leaves_unit_tests_to_build(
+    data_dir: Path, db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`meetings run` (after every export) skips dbt unit tests; `meetings build` runs them;
+    extra arguments reach dbt unchanged in both."""
+    calls: list[list[str]] = []
+
+    def fake_dbt(args: list[str], db_path: Path) -> bool:
+        calls.append(args)
+        return True
+
+    monkeypatch.setattr("loader.dbt.run_dbt", fake_dbt)
+    common = ["--db", str(db_file), "--select", "marts"]
+    ran = runner.invoke(app, ["run", "--data-dir", str(data_dir), *common])
+    built = runner.invoke(app, ["build", *common])
+    assert ran.exit_code == 0 and built.exit_code == 0, ran.output + built.output
+    assert calls == [
+        ["build", "--exclude-resource-type", "unit_test", "--select", "marts"],
+        ["build", "--select", "marts"],
+    ]
