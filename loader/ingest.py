@@ -14,9 +14,9 @@ from loader.discover import ExportFile, Problem, candidate_files, inspect, is_un
 from loader.errors import FileChanged, MeetingsError
 from loader.land import (
     ensure_raw_tables,
+    is_superseded_state,
     land_file,
     landed_unchanged,
-    latest_load_sha256,
     previous_load,
     record_rejection,
 )
@@ -70,11 +70,7 @@ def _landed_before(con: duckdb.DuckDBPyConnection, export: ExportFile) -> str | 
     dropping back an older version must make that version current again.
     """
     earlier = previous_load(con, export.sha256)
-    if (
-        earlier is not None
-        and export.fmt.full_state
-        and latest_load_sha256(con, export.fmt.raw_table) != export.sha256
-    ):
+    if earlier is not None and is_superseded_state(con, export.fmt.raw_table, export.sha256):
         return None
     return earlier
 

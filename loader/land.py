@@ -152,10 +152,16 @@ def landed_unchanged(
     if row is None:
         return None
     platform, exported_at, raw_table, sha256 = row
-    full_state = any(f.full_state for f in FORMATS if f.raw_table == raw_table)
-    if full_state and latest_load_sha256(con, str(raw_table)) != sha256:
+    if is_superseded_state(con, str(raw_table), str(sha256)):
         return None
     return KnownFile(platform, exported_at)
+
+
+def is_superseded_state(con: duckdb.DuckDBPyConnection, raw_table: str, sha256: str) -> bool:
+    """True for a full-state file (the overrides file) whose content is not the latest landed
+    state of its table: it must land again to become current, even though it landed before."""
+    full_state = any(f.full_state for f in FORMATS if f.raw_table == raw_table)
+    return full_state and latest_load_sha256(con, raw_table) != sha256
 
 
 def _next_load_id(con: duckdb.DuckDBPyConnection) -> int:
