@@ -22,6 +22,7 @@
     (
         select
             case
+                when not coalesce(email_parts.is_valid, false) then null
                 when email_parts.domain_part = 'gmail.com'
                     then replace(split_part(email_parts.local_part, '+', 1), '.', '')
                     || '@gmail.com'
@@ -30,6 +31,12 @@
         from (
             select
                 split_part(email_candidate.address, '@', 1) as local_part,
+                email_candidate.distinct_addresses = 1
+                and regexp_full_match(
+                    email_candidate.address,
+                    '[a-z0-9!#$%&''*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&''*+/=?^_`{|}~-]+)*'
+                    || '@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+'
+                ) as is_valid,
                 coalesce(
                     email_aliases.canonical_domain,
                     email_candidate.base_domain
@@ -74,13 +81,6 @@
             ) as email_candidate
             left join {{ ref('email_domain_aliases') }} as email_aliases
                 on email_candidate.base_domain = lower(trim(email_aliases.alias_domain))
-            where
-                email_candidate.distinct_addresses = 1
-                and regexp_full_match(
-                    email_candidate.address,
-                    '[a-z0-9!#$%&''*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&''*+/=?^_`{|}~-]+)*'
-                    || '@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+'
-                )
         ) as email_parts
     )
 {%- endmacro %}
