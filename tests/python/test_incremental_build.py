@@ -1,9 +1,11 @@
 """Incremental builds are exact: after several `meetings run`s, each landing a few weekly
-exports (one batch an OLDER export landed late), every model equals what
-`meetings build --full-refresh` makes from the same landed rows."""
+exports (one batch an OLDER export landed late, the last one a newer LACRM contacts export
+that changes the matching inputs), every model equals what `meetings build --full-refresh`
+makes from the same landed rows."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -19,6 +21,8 @@ INCREMENTAL = {
     "int_meetings__calcom_attendees",
     "int_meetings__unioned",
     "int_meetings__deduplicated",
+    "int_meetings__matched",
+    "int_meetings__contact_suggestions",
 }
 runner = CliRunner()
 
@@ -44,6 +48,34 @@ def _batches(out: Path) -> list[list[Path]]:
     return [first, late, rest]
 
 
+def _newer_contacts_export(out: Path, db: Path, data: Path) -> str:
+    """A later LACRM contacts export in which one contact gained the email of a queued
+    (unmatched) invitee and another contact was renamed: the matching inputs change, so the
+    next run must re-match and re-score meetings it did not land. Returns that email."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute(
+            "select invitee_email_normalized from marts.orphaned_meetings"
+            " where reason = 'no_contact_with_email' order by meeting_id limit 1"
+        ).fetchone()
+    finally:
+        con.close()
+    assert row is not None, "the synthetic data should leave some unmatched invitees"
+    email = str(row[0])
+    (source,) = sorted((out / "lacrm").glob("*.csv"))
+    with source.open(newline="") as f:
+        reader = csv.DictReader(f)
+        fields, contacts = list(reader.fieldnames or []), list(reader)
+    contacts[0]["Email 2"] = email
+    contacts[1]["Last Name"] = contacts[1]["Last Name"] + "-Renamed"
+    target = data / "lacrm" / "contacts-export-2026-11-27.csv"
+    with target.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(contacts)
+    return email
+
+
 def _tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     rows = con.execute(
         "select table_schema, table_name from information_schema.tables"
@@ -64,11 +96,14 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path: Path) -> None:
         SynthConfig(out=out, calendly_rows=2400, calcom_rows=2000, contacts=300, weeks=8, seed=11)
     )
     data, db = tmp_path / "data", tmp_path / "warehouse.duckdb"
-    for batch in _batches(out):
+    newly_known_email = ""
+    for number, batch in enumerate(_batches(out), start=1):
         for path in batch:
             target = data / path.parent.name / path.name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
+        if number == 3:
+            newly_known_email = _newer_contacts_export(out, db, data)
         _invoke(["run", "--data-dir", str(data), "--db", str(db), *AS_OF])
 
     con = duckdb.connect(str(db))
@@ -90,6 +125,13 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path: Path) -> None:
             " where last_seen_load_id > load_id"
         )
         assert _count(con, late) > 0
+        # the newer contacts export re-matched meetings landed in earlier runs
+        rematched = (
+            "select * from intermediate.int_meetings__matched"
+            f" where invitee_email_normalized = '{newly_known_email}'"
+            " and match_status = 'matched'"
+        )
+        assert _count(con, rematched) > 0
     finally:
         con.close()
 

@@ -8,7 +8,18 @@
 --      'secondary_email', 'historical_email'); more than one contact -> ambiguous, never
 --      auto-matched; none -> unmatched; an email that does not normalize -> invalid.
 -- Names and domains alone never match: they only feed suggestions in orphaned_meetings.
-{{ config(materialized='table') }}
+--
+-- Incremental (delete+insert on meeting_id): a run re-matches only the meetings whose state
+-- changed (last_seen_load_id above the stored maximum), unless anything else a match depends
+-- on changed since the stored rows were made (contact index, overrides, the two email
+-- seeds: match_inputs_fingerprint) -- then every meeting is matched again. Meetings are
+-- never deleted upstream, so no stored row goes stale another way.
+{{ config(
+    materialized='incremental',
+    unique_key='meeting_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns'
+) }}
 
 with
 
@@ -36,11 +47,48 @@ internal_domains as (
 
 ),
 
+email_aliases as (
+
+    select * from {{ ref('email_domain_aliases') }}
+
+),
+
+-- everything a match depends on besides the meeting itself (normalize_email reads the
+-- alias seed), as one value stored on every row
+match_inputs as (
+
+    select
+        md5(concat_ws(
+            '|',
+            {{ rows_fingerprint(
+                'email_index',
+                ['email_normalized', 'contact_id', 'email_kind', 'current_spellings']
+            ) }},
+            {{ rows_fingerprint('overrides', ['email_key', 'decision', 'contact_id']) }},
+            {{ rows_fingerprint('internal_domains', ['email_domain']) }},
+            {{ rows_fingerprint('email_aliases', ['alias_domain', 'canonical_domain']) }}
+        )) as match_inputs_fingerprint
+
+),
+
+-- the meetings to (re-)match in this run: all of them in a full build
+to_match as (
+
+    select *
+    from meetings
+    where {{ changed_or_reprocess_all(
+        'meetings.last_seen_load_id',
+        'select match_inputs.match_inputs_fingerprint from match_inputs',
+        'match_inputs_fingerprint'
+    ) }}
+
+),
+
 -- Each distinct spelling is normalized once (many meetings share an invitee email).
 spellings as (
 
     select distinct invitee_email
-    from meetings
+    from to_match
     where invitee_email is not null
 
 ),
@@ -57,12 +105,12 @@ distinct_emails as (
 invitees as (
 
     select
-        meetings.meeting_id,
-        meetings.invitee_email,
+        to_match.meeting_id,
+        to_match.invitee_email,
         distinct_emails.invitee_email_normalized
-    from meetings
+    from to_match
     left join distinct_emails
-        on meetings.invitee_email = distinct_emails.invitee_email
+        on to_match.invitee_email = distinct_emails.invitee_email
 
 ),
 
@@ -136,7 +184,7 @@ decided as (
 final as (
 
     select
-        meetings.*,
+        to_match.*,
 
         -- matching
         decided.invitee_email_normalized,
@@ -161,11 +209,15 @@ final as (
             when 'invalid' then 'invalid_email'
         end as review_reason,
         decided.candidate_count,
-        decided.candidate_contact_ids
+        decided.candidate_contact_ids,
 
-    from meetings
+        -- build bookkeeping (see the header)
+        match_inputs.match_inputs_fingerprint
+
+    from to_match
     inner join decided
-        on meetings.meeting_id = decided.meeting_id
+        on to_match.meeting_id = decided.meeting_id
+    cross join match_inputs
 
 )
 
