@@ -44,25 +44,27 @@ phone_cells as (
 
 ),
 
-parsed as (
+-- The same cell text (a regular client) repeats across bookings and weekly exports: each
+-- distinct text is parsed once, then joined back.
+distinct_texts as (
 
-    select
-        attendee_cells.load_id,
-        attendee_cells.source_row,
-        cast(regexp_extract(attendee_cells.attendee_column, '(\d+)$', 1) as integer)
-            as attendee_position,
-        attendee_cells.attendee_text,
-        {{ email_in_parentheses('attendee_cells.attendee_text') }} as attendee_email
+    select distinct attendee_text
     from attendee_cells
 
 ),
 
-keyed as (
+parsed_texts as (
 
     select
-        load_id,
-        source_row,
-        attendee_position,
+        attendee_text,
+        {{ email_in_parentheses('attendee_text') }} as attendee_email
+    from distinct_texts
+
+),
+
+keyed_texts as (
+
+    select
         attendee_text,
         attendee_email,
         -- the key is deliberately simple (lower + trim); matching to CRM contacts
@@ -73,7 +75,38 @@ keyed as (
             nullif(trim(regexp_replace(attendee_text, '\([^()]*@[^()]*\)\s*$', '')), ''),
             attendee_email
         ) as attendee_name
-    from parsed
+    from parsed_texts
+
+),
+
+keyed as (
+
+    select
+        attendee_cells.load_id,
+        attendee_cells.source_row,
+        cast(regexp_extract(attendee_cells.attendee_column, '(\d+)$', 1) as integer)
+            as attendee_position,
+        attendee_cells.attendee_text,
+        keyed_texts.attendee_email,
+        keyed_texts.attendee_key,
+        keyed_texts.attendee_name
+    from attendee_cells
+    inner join keyed_texts
+        on attendee_cells.attendee_text = keyed_texts.attendee_text
+
+),
+
+-- the same person listed twice in one booking is one meeting: the first position wins
+-- (an aggregate over the narrow key, then a join, not a window over whole rows)
+first_positions as (
+
+    select
+        load_id,
+        source_row,
+        attendee_key,
+        min(attendee_position) as attendee_position
+    from keyed
+    group by load_id, source_row, attendee_key
 
 ),
 
@@ -99,12 +132,14 @@ with_no_show as (
             false
         )
         or (keyed.attendee_position = 1 and coalesce(bookings.is_booker_no_show, false))
-            as is_no_show,
-        row_number() over (
-            partition by keyed.load_id, keyed.source_row, keyed.attendee_key
-            order by keyed.attendee_position
-        ) as key_rank
+            as is_no_show
     from keyed
+    inner join first_positions
+        on
+            keyed.load_id = first_positions.load_id
+            and keyed.source_row = first_positions.source_row
+            and keyed.attendee_key = first_positions.attendee_key
+            and keyed.attendee_position = first_positions.attendee_position
     inner join bookings
         on
             keyed.load_id = bookings.load_id
@@ -136,8 +171,6 @@ final as (
         is_no_show
 
     from with_no_show
-    -- the same person listed twice in one booking is one meeting (first position wins)
-    where key_rank = 1
 
 )
 

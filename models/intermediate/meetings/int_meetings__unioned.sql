@@ -33,6 +33,26 @@ calcom_event_types as (
 
 ),
 
+-- event type names read from titles, for bookings whose event type the seed does not name:
+-- once per distinct title (a title repeats across weekly exports), not once per row
+unnamed_titles as (
+
+    select distinct calcom_bookings.title
+    from calcom_bookings
+    anti join calcom_event_types
+        on calcom_bookings.event_type_id = calcom_event_types.event_type_id
+
+),
+
+title_event_types as (
+
+    select
+        title,
+        nullif(regexp_extract(title, '^(.+?) between .+ and .+$', 1), '') as event_type_name
+    from unnamed_titles
+
+),
+
 calendly_meetings as (
 
     select
@@ -101,7 +121,7 @@ calcom_meetings as (
         -- template (`<event type> between <host> and <attendee>`) can be edited in Cal.com
         coalesce(
             calcom_event_types.event_type_name,
-            nullif(regexp_extract(calcom_bookings.title, '^(.+?) between .+ and .+$', 1), ''),
+            title_event_types.event_type_name,
             calcom_bookings.title
         ) as event_type_name,
         calcom_bookings.start_at,
@@ -165,6 +185,8 @@ calcom_meetings as (
             and calcom_bookings.source_row = calcom_attendees.source_row
     left join calcom_event_types
         on calcom_bookings.event_type_id = calcom_event_types.event_type_id
+    left join title_event_types
+        on calcom_bookings.title = title_event_types.title
 
 ),
 
