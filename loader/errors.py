@@ -7,3 +7,8 @@ class MeetingsError(Exception):
 
 class FileChanged(MeetingsError):
     """An export changed between being inspected and landed: it is still being written."""
+
+
+class LoadNotFinished(MeetingsError):
+    """An export's rows were committed but not yet numbered; the next `meetings load`
+    finishes it. Not a problem with the file: never recorded as a rejection."""

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from loader.discover import ExportFile, Problem, candidate_files, inspect, is_unchanged
-from loader.errors import FileChanged, MeetingsError
+from loader.errors import FileChanged, LoadNotFinished, MeetingsError
 from loader.land import (
     ensure_raw_tables,
+    finish_interrupted_loads,
     is_superseded_state,
     land_file,
     landed_unchanged,
@@ -83,6 +84,8 @@ def _land_one(con: duckdb.DuckDBPyConnection, export: ExportFile) -> FileOutcome
         landed = land_file(con, export, lambda: is_unchanged(export))
     except FileChanged as exc:
         return FileOutcome(export.rel_path, "skipped", export.fmt.platform, note=str(exc))
+    except LoadNotFinished:
+        raise  # the rows are in: not a rejection; the next run finishes the load
     except OSError as exc:
         return FileOutcome(export.rel_path, "skipped", export.fmt.platform, note=_unreadable(exc))
     except (duckdb.Error, MeetingsError) as exc:
@@ -142,6 +145,7 @@ def load_folder(
     if not data_dir.is_dir():
         raise MeetingsError(f"data folder {data_dir} does not exist; create it or pass --data-dir")
     ensure_raw_tables(con)
+    finish_interrupted_loads(con)
     outcomes: list[FileOutcome] = []
     exports: list[ExportFile] = []
     for path in candidate_files(data_dir):

@@ -19,7 +19,7 @@ from loader.csv_source import (
     sniff_or_fail,
 )
 from loader.discover import ExportFile
-from loader.errors import FileChanged, MeetingsError
+from loader.errors import FileChanged, LoadNotFinished, MeetingsError
 from loader.formats import FORMATS, ExportFormat, header_key
 from loader.lacrm.raw_tables import ensure_lacrm_raw_tables
 from loader.sniff import Dialect
@@ -234,6 +234,11 @@ def land_file(
 
     `is_unchanged` is asked before and after reading: False (the file is still being
     written) rolls everything back and raises FileChanged.
+
+    A second, short transaction then numbers the rows (`_source_row`) and drops the blank
+    ones (number_rows): numbering rows the same transaction appended is ~2 s slower per 1M
+    rows in DuckDB than numbering committed rows. Should the process stop in between, the
+    next `meetings load` finishes it first (finish_interrupted_loads).
     """
     dialect = export.dialect or sniff_or_fail(export.path)
     plan = _column_plan(export.fmt, list(dialect.header))
@@ -267,7 +272,8 @@ def _land_rows(
             # No `row_number() over ()` here: that window serialises the whole scan -> insert
             # onto one thread (docs/performance.md). Every row of the file is inserted in
             # file order (preserve_insertion_order), blank ones marked with _source_row -1;
-            # `_number_rows` then numbers them from their rowid and drops the blank ones.
+            # `number_rows` (after the commit) numbers them from their rowid and drops the
+            # blank ones.
             inserted = con.execute(
                 f"""
                 insert into {table} by name
@@ -292,39 +298,68 @@ def _land_rows(
             raise MeetingsError(explain_csv_error(exc, dialect)) from exc
         if is_unchanged is not None and not is_unchanged():
             raise FileChanged(_CHANGED)
-        rows = _number_rows(con, table, load_id, int(inserted[0]) if inserted else 0)
+        blank = con.execute(
+            f"select count(*) from {table} where _load_id = ? and _source_row = -1", [load_id]
+        ).fetchone()
+        rows = (int(inserted[0]) if inserted else 0) - (int(blank[0]) if blank else 0)
         status = "loaded" if rows else "empty"
         _insert_manifest(con, load_id, export, status, rows, None)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    try:
+        number_rows(con, table, load_id)
+    except duckdb.Error as exc:
+        raise LoadNotFinished(
+            f"{export.rel_path}: rows landed (load {load_id}) but numbering them failed"
+            f" ({_first_line(exc)}); run `meetings load` again to finish it"
+        ) from exc
     return Landed(load_id, rows, status, new_columns, ignored)
 
 
-def _number_rows(con: duckdb.DuckDBPyConnection, table: str, load_id: int, inserted: int) -> int:
-    """Set `_source_row` (1-based row of the file) on the rows one insert just appended, and
-    drop the rows whose every cell is empty; returns the rows kept. Call inside the load's
-    transaction.
+def number_rows(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> None:
+    """Set `_source_row` (1-based row of the file) on the rows of one committed load, and drop
+    the rows whose every cell is empty (marked -1 by the insert), in one transaction.
 
     One insert appends its rows in file order with consecutive rowids, so a row's number in
     the file is its rowid minus the first rowid of the load, plus one (checked against a
     single-threaded `row_number()` on 1M rows: bench/profile_load.py verify, and
     tests/python/test_land.py). Blank rows are numbered too before they are dropped, so the
-    rows after them keep their place in the file.
+    rows after them keep their place in the file. Running it again changes nothing.
     """
-    if not inserted:
-        return 0
-    first = con.execute(f"select min(rowid) from {table} where _load_id = ?", [load_id]).fetchone()
-    assert first is not None and first[0] is not None
-    blank = con.execute(
-        f"delete from {table} where _load_id = ? and _source_row = -1", [load_id]
-    ).fetchone()
-    con.execute(
-        f"update {table} set _source_row = rowid - ? + 1 where _load_id = ?",
-        [int(first[0]), load_id],
-    )
-    return inserted - (int(blank[0]) if blank else 0)
+    con.execute("begin transaction")
+    try:
+        first = con.execute(
+            f"select min(rowid) from {table} where _load_id = ?", [load_id]
+        ).fetchone()
+        if first is not None and first[0] is not None:
+            con.execute(f"delete from {table} where _load_id = ? and _source_row = -1", [load_id])
+            con.execute(
+                f"update {table} set _source_row = rowid - ? + 1"
+                " where _load_id = ? and _source_row is null",
+                [int(first[0]), load_id],
+            )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def finish_interrupted_loads(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Number the rows of loads whose second step (number_rows) never ran because the process
+    stopped right after their rows were committed; returns those load ids."""
+    finished: list[int] = []
+    for raw_table in sorted({fmt.raw_table for fmt in FORMATS}):
+        table = f"{RAW_SCHEMA}.{raw_table}"
+        pending = con.execute(
+            f"select distinct _load_id from {table}"
+            " where _source_row is null or _source_row = -1 order by 1"
+        ).fetchall()
+        for (load_id,) in pending:
+            number_rows(con, table, int(load_id))
+            finished.append(int(load_id))
+    return finished
 
 
 _CHANGED = (

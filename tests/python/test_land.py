@@ -271,3 +271,41 @@ def test_manifest_of_an_older_warehouse_gets_the_mtime_column(
     again = _load(data_dir, db_file)["calendly/events-export.csv"]
     assert (again.status, again.note) == ("skipped", "already loaded")
     assert _rows(db_file, "select count(file_mtime_ns) from raw._load_manifest") == [(0,)]
+
+
+def test_a_load_stopped_before_numbering_is_finished_by_the_next_load(
+    data_dir: Path, db_file: Path, write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows and manifest commit first, the numbering (`_source_row`, blank rows dropped)
+    second: if the process stops in between, the next `meetings load` finishes that load
+    instead of landing the file again, and reports no rejection."""
+    import loader.land as land
+    from loader.errors import LoadNotFinished
+
+    blank = dict.fromkeys(CALENDLY.known_columns, "")
+    write_csv(
+        data_dir / "calendly" / "a.csv",
+        [calendly_row(1), blank, calendly_row(3), calendly_row(4)],
+    )
+    real_number_rows = land.number_rows
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise duckdb.IOException("process stopped (simulated)")
+
+    monkeypatch.setattr(land, "number_rows", stopped)
+    with pytest.raises(LoadNotFinished, match="run `meetings load` again"):
+        _load(data_dir, db_file)
+    # committed: the rows (blank one still marked) and the manifest row, no rejection
+    assert _rows(db_file, "select count(*), count(_source_row) from raw.calendly_events") == [
+        (4, 1)
+    ]
+    assert _rows(db_file, "select status, row_count from raw._load_manifest") == [("loaded", 3)]
+
+    monkeypatch.setattr(land, "number_rows", real_number_rows)
+    outcome = _load(data_dir, db_file)["calendly/a.csv"]
+    assert outcome.status == "skipped"  # not landed twice
+    landed = _rows(
+        db_file, 'select "Invitee UUID", _source_row from raw.calendly_events order by 2'
+    )
+    assert landed == [("inv-0001", 1), ("inv-0003", 3), ("inv-0004", 4)]
+    assert _rows(db_file, "select count(*) from raw._load_manifest") == [(1,)]
