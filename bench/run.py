@@ -272,17 +272,26 @@ def measure_build(ctx: Context) -> list[Row]:
     db = ctx.fresh_db("build")
     meetings = str(BIN / "meetings")
     loaded = run_measured([meetings, "load", "--data-dir", str(folder), "--db", str(db)])
-    # The comparator starts from the same loaded state: a copy of the file made now.
-    hand_db = ctx.fresh_db("hand_written")
-    for suffix in ("", ".wal"):
-        if Path(f"{db}{suffix}").exists():
-            shutil.copyfile(f"{db}{suffix}", f"{hand_db}{suffix}")
+    # The comparator and the models-only build start from the same loaded state: copies of
+    # the file made now.
+    hand_db, models_db = ctx.fresh_db("hand_written"), ctx.fresh_db("models_only")
+    for copy in (hand_db, models_db):
+        for suffix in ("", ".wal"):
+            if Path(f"{db}{suffix}").exists():
+                shutil.copyfile(f"{db}{suffix}", f"{copy}{suffix}")
     # One "now" for both, so statuses and as-of columns can be compared row for row.
     as_of = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S+00")
     build = run_measured(
         [meetings, "build", "--db", str(db), "--vars", json.dumps({"as_of": as_of})]
     )
     hand = run_measured(hand_written_args(hand_db, as_of))
+    # What the tests cost: the same first build without data tests and unit tests.
+    models_only = run_measured(
+        [
+            meetings, "build", "--db", str(models_db), "--vars", json.dumps({"as_of": as_of}),
+            "--exclude-resource-type", "test", "unit_test",
+        ]
+    )  # fmt: skip
     compared = compare_marts(db, hand_db)
     # dbt re-parses the whole project when --vars change (the build above had as_of), and
     # parses partially otherwise: warm up once so the start-up is measured in the same state
@@ -329,6 +338,15 @@ def measure_build(ctx: Context) -> list[Row]:
             hand.seconds,
             build.max_rss_kb / 1024,
             "dbt build, all models and tests (full refresh: first build)",
+        ),
+        Row(
+            "meetings build, models only (no data or unit tests)",
+            models_only.seconds,
+            models_only.cpu_seconds,
+            "hand-written SQL",
+            hand.seconds,
+            models_only.max_rss_kb / 1024,
+            "the same first build with --exclude-resource-type test unit_test",
         ),
         Row(
             "meetings build --select none: dbt start-up",
