@@ -13,6 +13,7 @@ import duckdb
 from loader.discover import ExportFile, Problem, candidate_files, inspect, is_unchanged
 from loader.errors import FileChanged, LoadNotFinished, MeetingsError
 from loader.land import (
+    MANIFEST,
     ensure_raw_tables,
     finish_interrupted_loads,
     is_superseded_state,
@@ -48,6 +49,7 @@ class LoadObserver(Protocol):
 # Header-only exports land as status 'empty': not an error, and not evidence that the
 # period had no meetings (an empty export covers no date range).
 EMPTY_NOTE = "header only, no rows: recorded as empty (covers no period)"
+FINISHED_NOTE = "rows numbered now: the load that landed them stopped before finishing"
 
 
 def _unreadable(exc: OSError) -> str:
@@ -112,6 +114,24 @@ def _land_one(con: duckdb.DuckDBPyConnection, export: ExportFile) -> FileOutcome
     )
 
 
+def _finished_interrupted(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> list[FileOutcome]:
+    """Report the loads finish_interrupted_loads just completed as loaded now: the run that
+    landed their rows stopped before saying so."""
+    outcomes = []
+    for load_id in load_ids:
+        row = con.execute(
+            f"select file_path, status, platform, row_count, exported_at from {MANIFEST}"
+            " where load_id = ?",
+            [load_id],
+        ).fetchone()
+        if row is not None:
+            path, status, platform, rows, exported_at = row
+            outcomes.append(
+                FileOutcome(str(path), str(status), platform, rows, exported_at, FINISHED_NOTE)
+            )
+    return outcomes
+
+
 def _already_landed_here(
     con: duckdb.DuckDBPyConnection, path: Path, data_dir: Path
 ) -> FileOutcome | None:
@@ -145,12 +165,13 @@ def load_folder(
     if not data_dir.is_dir():
         raise MeetingsError(f"data folder {data_dir} does not exist; create it or pass --data-dir")
     ensure_raw_tables(con)
-    finish_interrupted_loads(con)
-    outcomes: list[FileOutcome] = []
+    outcomes = _finished_interrupted(con, finish_interrupted_loads(con))
+    finished = {o.rel_path for o in outcomes}
     exports: list[ExportFile] = []
     for path in candidate_files(data_dir):
         if (known := _already_landed_here(con, path, data_dir)) is not None:
-            outcomes.append(known)
+            if known.rel_path not in finished:  # listed once, as finished above
+                outcomes.append(known)
             continue
         try:
             found = inspect(con, path, data_dir, tz, settle_seconds)
