@@ -13,7 +13,7 @@ import duckdb
 from loader.discover import ExportFile, Problem, candidate_files, inspect, is_unchanged
 from loader.errors import FileChanged, LoadNotFinished, MeetingsError
 from loader.land import (
-    MANIFEST,
+    FinishedLoad,
     ensure_raw_tables,
     finish_interrupted_loads,
     is_superseded_state,
@@ -114,22 +114,13 @@ def _land_one(con: duckdb.DuckDBPyConnection, export: ExportFile) -> FileOutcome
     )
 
 
-def _finished_interrupted(con: duckdb.DuckDBPyConnection, load_ids: list[int]) -> list[FileOutcome]:
+def _finished_interrupted(loads: list[FinishedLoad]) -> list[FileOutcome]:
     """Report the loads finish_interrupted_loads just completed as loaded now: the run that
     landed their rows stopped before saying so."""
-    outcomes = []
-    for load_id in load_ids:
-        row = con.execute(
-            f"select file_path, status, platform, row_count, exported_at from {MANIFEST}"
-            " where load_id = ?",
-            [load_id],
-        ).fetchone()
-        if row is not None:
-            path, status, platform, rows, exported_at = row
-            outcomes.append(
-                FileOutcome(str(path), str(status), platform, rows, exported_at, FINISHED_NOTE)
-            )
-    return outcomes
+    return [
+        FileOutcome(f.rel_path, f.status, f.platform, f.rows, f.exported_at, FINISHED_NOTE)
+        for f in loads
+    ]
 
 
 def _already_landed_here(
@@ -165,7 +156,7 @@ def load_folder(
     if not data_dir.is_dir():
         raise MeetingsError(f"data folder {data_dir} does not exist; create it or pass --data-dir")
     ensure_raw_tables(con)
-    outcomes = _finished_interrupted(con, finish_interrupted_loads(con))
+    outcomes = _finished_interrupted(finish_interrupted_loads(con))
     finished = {o.rel_path for o in outcomes}
     exports: list[ExportFile] = []
     for path in candidate_files(data_dir):

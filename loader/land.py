@@ -346,10 +346,21 @@ def number_rows(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> Non
         raise
 
 
-def finish_interrupted_loads(con: duckdb.DuckDBPyConnection) -> list[int]:
+@dataclass(frozen=True)
+class FinishedLoad:
+    """A load finish_interrupted_loads completed, as its manifest row records it."""
+
+    rel_path: str
+    status: str
+    platform: str | None
+    rows: int | None
+    exported_at: datetime | None
+
+
+def finish_interrupted_loads(con: duckdb.DuckDBPyConnection) -> list[FinishedLoad]:
     """Number the rows of loads whose second step (number_rows) never ran because the process
-    stopped right after their rows were committed; returns those load ids."""
-    finished: list[int] = []
+    stopped right after their rows were committed; returns those loads."""
+    finished: list[FinishedLoad] = []
     for raw_table in sorted({fmt.raw_table for fmt in FORMATS}):
         table = f"{RAW_SCHEMA}.{raw_table}"
         pending = con.execute(
@@ -358,7 +369,14 @@ def finish_interrupted_loads(con: duckdb.DuckDBPyConnection) -> list[int]:
         ).fetchall()
         for (load_id,) in pending:
             number_rows(con, table, int(load_id))
-            finished.append(int(load_id))
+            row = con.execute(
+                f"select file_path, status, platform, row_count, exported_at from {MANIFEST}"
+                " where load_id = ?",
+                [load_id],
+            ).fetchone()
+            if row is not None:
+                path, status, platform, rows, exported_at = row
+                finished.append(FinishedLoad(str(path), str(status), platform, rows, exported_at))
     return finished
 
 
