@@ -64,3 +64,19 @@ def settle_seconds() -> float:
             " load files however recently they changed)"
         )
     return seconds
+
+
+TEST_SCOPES = ("all", "new_loads")
+
+
+def run_test_scope() -> str:
+    """`MEETINGS_TEST_SCOPE` for `meetings run` (default `new_loads`): which staged rows the
+    tests of the staging views check, the loads the run processes or `all` of history
+    (macros/get_where_subquery.sql reads the same variable; `meetings build` checks all)."""
+    value = os.environ.get("MEETINGS_TEST_SCOPE", "new_loads")
+    if value not in TEST_SCOPES:
+        raise MeetingsError(
+            f"MEETINGS_TEST_SCOPE={value!r} is not 'new_loads' (the loads this run processes,"
+            " the default) or 'all' (the whole history)"
+        )
+    return value

@@ -79,6 +79,17 @@ def test_bad_time_zone_is_one_clean_line(
     assert "MEETINGS_EXPORT_TZ='Mars/Olympus_Mons' is not an IANA time zone" in result.stderr
 
 
+def test_bad_test_scope_is_one_clean_line_before_anything_lands(
+    data_dir: Path, db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEETINGS_TEST_SCOPE", "recent")
+    result = runner.invoke(app, ["run", "--data-dir", str(data_dir), "--db", str(db_file)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("error: run: MEETINGS_TEST_SCOPE='recent' is not")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not db_file.exists()
+
+
 def test_database_in_use_by_another_process_is_busy(data_dir: Path, db_file: Path) -> None:
     db_file.parent.mkdir(parents=True)
     holder = subprocess.Popen(
@@ -114,12 +125,15 @@ def test_fault_commands_explain_themselves(command: str) -> None:
 def test_run_leaves_unit_tests_to_build(
     data_dir: Path, db_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`meetings run` (after every export) skips dbt unit tests; `meetings build` runs them;
-    extra arguments reach dbt unchanged in both."""
+    """`meetings run` (after every export) skips dbt unit tests and scopes the staging data
+    tests to new loads; `meetings build` runs them all; extra arguments reach dbt unchanged
+    in both."""
     calls: list[list[str]] = []
+    scopes: list[str] = []
 
-    def fake_dbt(args: list[str], db_path: Path) -> bool:
+    def fake_dbt(args: list[str], db_path: Path, env: dict[str, str] | None = None) -> bool:
         calls.append(args)
+        scopes.append((env or {}).get("MEETINGS_TEST_SCOPE", "unset"))
         return True
 
     monkeypatch.setattr("loader.dbt.run_dbt", fake_dbt)
@@ -131,3 +145,4 @@ def test_run_leaves_unit_tests_to_build(
         ["build", "--exclude-resource-type", "unit_test", "--select", "marts"],
         ["build", "--select", "marts"],
     ]
+    assert scopes == ["new_loads", "all"]
