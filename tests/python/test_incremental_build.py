@@ -162,3 +162,31 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path: Path) -> None:
     finally:
         con.close()
     assert not differences, "\n".join(differences)
+
+
+def test_a_unioned_table_out_of_step_with_staging_fails_the_build(
+    sample_warehouse: Path, tmp_path: Path
+) -> None:
+    """tests/dbt/assert_unioned_holds_every_staged_row lists staged rows the append-only
+    table lacks and rows it holds that staging does not, by row -- also when the load's
+    row count still matches (one row swapped for a stray one)."""
+    db = tmp_path / sample_warehouse.name  # same file stem: the views name that catalog
+    shutil.copy2(sample_warehouse, db)
+    with duckdb.connect(str(db)) as con:
+        load_id, platform = con.execute(
+            "select load_id, platform from intermediate.int_meetings__unioned"
+            " where platform = 'calendly' group by all"
+            " order by load_id limit 1"
+        ).fetchone() or (None, None)
+        con.execute(
+            "delete from intermediate.int_meetings__unioned"
+            f" where load_id = {load_id} and source_row = 1"
+        )
+        con.execute(
+            "insert into intermediate.int_meetings__unioned (meeting_id, platform, load_id,"
+            f" source_row) values ('stray', '{platform}', {load_id}, 999)"
+        )
+    test = "assert_unioned_holds_every_staged_row"
+    result = runner.invoke(app, ["build", "--db", str(db), "--select", test, *AS_OF])
+    assert result.exit_code == 1
+    assert f"FAIL 2 {test}" in result.output
