@@ -3,14 +3,16 @@
    the models that read landed exports row for row (dbt_project.yml, `data_tests:`).
 
    `meetings run` (the after-every-export path) sets MEETINGS_TEST_SCOPE=new_loads: those tests
-   then check only rows of loads int_meetings__unioned has not taken in yet, i.e. the rows
-   this build is about to process. Older loads were checked by the run that processed them,
-   and landed rows never change. Everywhere else (`meetings build`, `dbt build`, `dbt test`,
+   then check only rows of loads the next model has not taken in yet, i.e. the rows this
+   build is about to process. Older loads were checked by the run that processed them, and
+   landed rows never change; a load that fails stays out of the next model, so the next run
+   checks it again. Everywhere else (`meetings build`, `dbt build`, `dbt test`,
    any --full-refresh, a first build) the placeholder is `true`: the whole history. #}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- if where and '__unprocessed_loads__' in where -%}
-        {%- set where = where | replace('__unprocessed_loads__', unprocessed_loads_filter()) -%}
+        {%- set where = where | replace(
+            '__unprocessed_loads__', unprocessed_loads_filter(relation)) -%}
     {%- endif -%}
     {%- if where -%}
         {%- set filtered -%}
@@ -23,31 +25,42 @@
 {%- endmacro %}
 
 
-{# `load_id > <newest load in int_meetings__unioned, read when the test runs, i.e. before this
-   build adds to it>` (or a null load_id, so not_null still sees it) when the scope is new
-   loads, else `true`.
-   The environment variable is read only when executing, so changing it never costs dbt a
-   re-parse. The model is looked up, not ref()'d: a ref would make these tests wait for it. #}
-{% macro unprocessed_loads_filter() -%}
+{# `load_id > <newest load the next model has taken in, read when the test runs, i.e. before
+   this build adds to it>` when the scope is new loads, else `true`. The next model: for
+   int_meetings__unioned's own tests, int_meetings__deduplicated (last_seen_load_id); for
+   the staging views and int_meetings__calcom_attendees, int_meetings__unioned (load_id).
+   A plain comparison with a literal, so DuckDB skips older row groups by their min/max
+   (`load_id is null or ...` would read them all, 10x slower; a null load_id cannot come
+   from the loader, and tests/dbt/assert_unioned_holds_every_staged_row, which checks the
+   whole history, would list such a row). The environment variable is read only when
+   executing, so changing it never costs dbt a re-parse. The next model is looked up, not
+   ref()'d: a ref would make these tests wait for it. #}
+{% macro unprocessed_loads_filter(relation) -%}
     {%- set scope = env_var('MEETINGS_TEST_SCOPE', 'all') if execute else 'all' -%}
     {%- if scope not in ('all', 'new_loads') -%}
         {{ exceptions.raise_compiler_error(
             "MEETINGS_TEST_SCOPE=" ~ scope ~ " is not 'all' or 'new_loads'") }}
     {%- endif -%}
-    {%- set unioned = none -%}
+    {%- if relation.identifier == 'int_meetings__unioned' -%}
+        {%- set next_model, next_column = 'int_meetings__deduplicated', 'last_seen_load_id' -%}
+    {%- else -%}
+        {%- set next_model, next_column = 'int_meetings__unioned', 'load_id' -%}
+    {%- endif -%}
+    {%- set next_relation = none -%}
     {%- if scope == 'new_loads' and not flags.FULL_REFRESH -%}
         {%- set node = graph.nodes.values()
             | selectattr('resource_type', 'equalto', 'model')
-            | selectattr('name', 'equalto', 'int_meetings__unioned')
+            | selectattr('name', 'equalto', next_model)
             | first -%}
-        {%- set unioned = adapter.get_relation(
+        {%- set next_relation = adapter.get_relation(
             database=node.database, schema=node.schema, identifier=node.alias) -%}
     {%- endif -%}
-    {%- if unioned is not none -%}
-        {#- a literal, not a subquery: DuckDB then skips older loads' row groups unread -#}
+    {%- if next_relation is not none -%}
+        {#- a literal, not a subquery: a subquery is not used to skip row groups -#}
         {%- set newest = run_query(
-            'select coalesce(max(load_id), 0) from ' ~ unioned).columns[0].values()[0] -%}
-        (load_id is null or load_id > {{ newest }})
+            'select coalesce(max(' ~ next_column ~ '), 0) from ' ~ next_relation
+        ).columns[0].values()[0] -%}
+        load_id > {{ newest }}
     {%- else -%}
         true
     {%- endif -%}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,6 +12,7 @@ import duckdb
 from typer.testing import CliRunner
 
 from loader.cli import app
+from loader.settings import PROJECT_DIR
 
 from factories import CALCOM_HEADER, SAMPLE_DIR, WriteCsv, calcom_row, calendly_row
 
@@ -302,9 +304,22 @@ def test_run_checks_the_loads_it_processes_and_build_checks_all(
         con.execute('update raw.calendly_events set "Event UUID" = null where _source_row = 2')
 
     write_csv(folder / "events-export-20261127.csv", [calendly_row(3)])
+    with duckdb.connect(str(db_file), read_only=True) as con:
+        processed = con.execute("select max(_load_id) from raw.calendly_events").fetchone()
     second = runner.invoke(app, run)
     assert second.exit_code == 0, second.output
     assert "not_null_stg_calendly__events_event_uuid" in second.output  # ran, on the new load
+    # staging tests: loads not yet in int_meetings__unioned; int_meetings__unioned's own
+    # tests: loads not yet in int_meetings__deduplicated (both: the loads before this run)
+    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    compiled = {
+        r["unique_id"].split(".")[2]: r.get("compiled_code") or "" for r in results["results"]
+    }
+    for test in (
+        "not_null_stg_calendly__events_event_uuid",
+        "not_null_int_meetings__unioned_meeting_id",
+    ):
+        assert f"where load_id > {processed[0]})" in compiled[test], compiled[test]
 
     build = runner.invoke(app, ["build", "--db", str(db_file), *AS_OF])
     assert build.exit_code == 1
