@@ -70,22 +70,26 @@ def test_missing_data_dir_is_one_clean_line(tmp_path: Path, db_file: Path) -> No
     assert "Traceback" not in result.output
 
 
-def test_bad_time_zone_is_one_clean_line(
-    data_dir: Path, db_file: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("variable", "value", "command", "message"),
+    [
+        ("MEETINGS_EXPORT_TZ", "Mars/Olympus_Mons", "load", "is not an IANA time zone"),
+        ("MEETINGS_TEST_SCOPE", "recent", "run", "is not 'new_loads'"),
+    ],
+)
+def test_bad_setting_is_one_clean_line_before_anything_lands(
+    data_dir: Path,
+    db_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+    command: str,
+    message: str,
 ) -> None:
-    monkeypatch.setenv("MEETINGS_EXPORT_TZ", "Mars/Olympus_Mons")
-    result = runner.invoke(app, ["load", "--data-dir", str(data_dir), "--db", str(db_file)])
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, [command, "--data-dir", str(data_dir), "--db", str(db_file)])
     assert result.exit_code == 1
-    assert "MEETINGS_EXPORT_TZ='Mars/Olympus_Mons' is not an IANA time zone" in result.stderr
-
-
-def test_bad_test_scope_is_one_clean_line_before_anything_lands(
-    data_dir: Path, db_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("MEETINGS_TEST_SCOPE", "recent")
-    result = runner.invoke(app, ["run", "--data-dir", str(data_dir), "--db", str(db_file)])
-    assert result.exit_code == 1
-    assert result.stderr.strip().startswith("error: run: MEETINGS_TEST_SCOPE='recent' is not")
+    assert result.stderr.strip().startswith(f"error: {command}: {variable}={value!r} {message}")
     assert len(result.stderr.strip().splitlines()) == 1
     assert not db_file.exists()
 
