@@ -70,9 +70,10 @@ TEST_SCOPES = ("all", "new_loads")
 
 
 def run_test_scope() -> str:
-    """`MEETINGS_TEST_SCOPE` for `meetings run` (default `new_loads`): which staged rows the
-    tests of the staging views check, the loads the run processes or `all` of history
-    (macros/get_where_subquery.sql reads the same variable; `meetings build` checks all)."""
+    """`MEETINGS_TEST_SCOPE` for `meetings run` (default `new_loads`): which rows the data
+    tests of the models that read exports row for row check, the loads the run processes or
+    `all` of history (macros/get_where_subquery.sql reads the same variable; `meetings
+    build` checks all)."""
     value = os.environ.get("MEETINGS_TEST_SCOPE", "new_loads")
     if value not in TEST_SCOPES:
         raise MeetingsError(

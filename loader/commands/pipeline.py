@@ -18,7 +18,8 @@ from loader.report import LoadProgress, problem_lines, summary_line, summary_tab
 # inputs, not the new data, so they run in `meetings build` and `make test` only (dbt's own
 # advice for production runs).
 RUN_SKIPS = ["--exclude-resource-type", "unit_test"]
-# ... and the tests of the staging views over landed exports check only the loads this run
+# ... and the data tests of the models that read landed exports row for row (staging views,
+# int_meetings__calcom_attendees, int_meetings__unioned) check only the loads this run
 # processes (older loads were checked by the run that processed them; landed rows never
 # change), unless MEETINGS_TEST_SCOPE=all. `meetings build` checks the whole history.
 # See macros/get_where_subquery.sql.
@@ -87,8 +88,9 @@ def run(
     ] = False,
 ) -> None:
     """Load new exports, then build; with `--apply`, then sync to LACRM. Extra arguments go
-    to `dbt build`. Unit tests (fixed inputs) are left to `meetings build`, and the tests of
-    the staging views check only the loads this run processes (`meetings build`: all).
+    to `dbt build`. Unit tests (fixed inputs) are left to `meetings build`, and the data tests
+    of the models that read exports row for row check only the loads this run processes
+    (`meetings build`: all).
 
     The build still runs when a file was rejected (the other files are fine), but the
     exit code is 1 so a cron job notices. The LACRM sync runs only after a build whose
