@@ -33,23 +33,26 @@ calcom_event_types as (
 
 ),
 
--- event type names read from titles, for bookings whose event type the seed does not name:
--- once per distinct title (a title repeats across weekly exports), not once per row
-unnamed_titles as (
+-- what titles (`<event type> between <host> and <attendee>`) say, for bookings whose event
+-- type the seed does not name or whose host is not given: once per distinct title (a title
+-- repeats across weekly exports), not once per row
+unparsed_titles as (
 
     select distinct calcom_bookings.title
     from calcom_bookings
-    anti join calcom_event_types
+    left join calcom_event_types
         on calcom_bookings.event_type_id = calcom_event_types.event_type_id
+    where calcom_event_types.event_type_id is null or calcom_bookings.host_name is null
 
 ),
 
-title_event_types as (
+title_parts as (
 
     select
         title,
-        nullif(regexp_extract(title, '^(.+?) between .+ and .+$', 1), '') as event_type_name
-    from unnamed_titles
+        nullif(regexp_extract(title, '^(.+?) between .+ and .+$', 1), '') as event_type_name,
+        nullif(regexp_extract(title, '^.+? between (.+?) and .+$', 1), '') as host_name
+    from unparsed_titles
 
 ),
 
@@ -121,17 +124,14 @@ calcom_meetings as (
         -- template (`<event type> between <host> and <attendee>`) can be edited in Cal.com
         coalesce(
             calcom_event_types.event_type_name,
-            title_event_types.event_type_name,
+            title_parts.event_type_name,
             calcom_bookings.title
         ) as event_type_name,
         calcom_bookings.start_at,
         calcom_bookings.end_at,
         calcom_bookings.booked_at,
         cast(null as varchar) as location,
-        coalesce(
-            calcom_bookings.host_name,
-            nullif(regexp_extract(calcom_bookings.title, '^.+? between (.+?) and .+$', 1), '')
-        ) as host_name,
+        coalesce(calcom_bookings.host_name, title_parts.host_name) as host_name,
         calcom_bookings.host_email,
 
         -- invitee
@@ -185,8 +185,8 @@ calcom_meetings as (
             and calcom_bookings.source_row = calcom_attendees.source_row
     left join calcom_event_types
         on calcom_bookings.event_type_id = calcom_event_types.event_type_id
-    left join title_event_types
-        on calcom_bookings.title = title_event_types.title
+    left join title_parts
+        on calcom_bookings.title = title_parts.title
 
 ),
 
