@@ -332,3 +332,47 @@ def test_run_checks_the_loads_it_processes_and_build_checks_all(
         bad = runner.invoke(app, run)
         assert bad.exit_code == 1
         assert "FAIL 1 not_null_stg_calendly__events_event_uuid" in bad.output
+
+
+def test_run_checks_the_contact_loads_it_processes(
+    db_file: Path, data_dir: Path, write_csv: WriteCsv
+) -> None:
+    """Contact exports too: `meetings run` tests the staged contacts of loads not yet in
+    int_contacts__unioned, and int_contacts__unioned's rows of loads not yet in
+    int_contacts__history; `meetings build` tests every contact load."""
+
+    def contact(n: int) -> dict[str, str]:
+        return {
+            "Contact ID": f"39110020040010000000000{n:08d}",
+            "First Name": "Ann",
+            "Last Name": f"Lee {n}",
+            "Email 1": f"ann.lee{n}@example.com",
+        }
+
+    write_csv(data_dir / "calendly" / "events-export-20261120.csv", [calendly_row(1)])
+    folder = data_dir / "lacrm"
+    write_csv(folder / "lacrm-contacts-2026-11-20.csv", [contact(1), contact(2)])
+    run = ["run", "--data-dir", str(data_dir), "--db", str(db_file), *AS_OF]
+    first = runner.invoke(app, run)
+    assert first.exit_code == 0, first.output
+    with duckdb.connect(str(db_file)) as con:
+        con.execute('update raw.lacrm_contacts_csv set "Contact ID" = null where _source_row = 2')
+        processed = con.execute("select max(_load_id) from raw.lacrm_contacts_csv").fetchone()
+    assert processed is not None and processed[0] is not None
+
+    write_csv(folder / "lacrm-contacts-2026-11-27.csv", [contact(1), contact(3)])
+    second = runner.invoke(app, run)
+    assert second.exit_code == 0, second.output
+    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    compiled = {
+        r["unique_id"].split(".")[2]: r.get("compiled_code") or "" for r in results["results"]
+    }
+    for test in (
+        "not_null_stg_lacrm__contacts_csv_contact_id",
+        "not_null_int_contacts__unioned_contact_id",
+    ):
+        assert f"where load_id > {processed[0]})" in compiled[test], compiled[test]
+
+    build = runner.invoke(app, ["build", "--db", str(db_file), *AS_OF])
+    assert build.exit_code == 1
+    assert "FAIL 1 not_null_stg_lacrm__contacts_csv_contact_id" in build.output

@@ -23,6 +23,8 @@ INCREMENTAL = {
     "int_meetings__deduplicated",
     "int_meetings__matched",
     "int_meetings__contact_suggestions",
+    "int_contacts__unioned",
+    "int_contacts__history",
 }
 runner = CliRunner()
 
@@ -50,8 +52,9 @@ def _batches(out: Path) -> list[list[Path]]:
 
 def _newer_contacts_export(out: Path, db: Path, data: Path) -> str:
     """A later LACRM contacts export in which one contact gained the email of a queued
-    (unmatched) invitee and another contact was renamed: the matching inputs change, so the
-    next run must re-match and re-score meetings it did not land. Returns that email."""
+    (unmatched) invitee, another contact was renamed and a third changed its primary email
+    (the old one becomes historical): the matching inputs change, so the next run must
+    re-match and re-score meetings it did not land. Returns the gained email."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         row = con.execute(
@@ -68,6 +71,8 @@ def _newer_contacts_export(out: Path, db: Path, data: Path) -> str:
         fields, contacts = list(reader.fieldnames or []), list(reader)
     contacts[0]["Email 2"] = email
     contacts[1]["Last Name"] = contacts[1]["Last Name"] + "-Renamed"
+    changed = next(contact for contact in contacts[2:] if contact["Email"])
+    changed["Email"] = "moved." + changed["Email"]
     target = data / "lacrm" / "contacts-export-2026-11-27.csv"
     with target.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
@@ -132,6 +137,15 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path: Path) -> None:
             " and match_status = 'matched'"
         )
         assert _count(con, rematched) > 0
+        # the contact history merged the newer export into the stored rows: an email only
+        # the older export had is still there, now historical
+        historical = (
+            "select * from intermediate.int_contacts__history as history"
+            " inner join intermediate.int_contacts__current as current"
+            " on history.contact_id = current.contact_id"
+            " where len(history.emails_seen) > len(current.emails)"
+        )
+        assert _count(con, historical) > 0
     finally:
         con.close()
 

@@ -9,23 +9,30 @@ sightings as (
 
 ),
 
-newest_load as (
+-- the newest load from a narrow read of the sightings: a CTE read twice would be
+-- materialized whole; read once, only the newest load's row groups are scanned
+sighting_loads as (
 
-    select load_id
-    from sightings
-    order by observed_at desc, load_id desc
-    limit 1
+    select
+        load_id,
+        observed_at
+    from {{ ref('int_contacts__unioned') }}
 
 ),
 
-seen as (
+-- first and last seen over every load (kept per contact, not re-read from all sightings)
+history as (
 
-    select
-        contact_id,
-        min(observed_at) as first_seen_at,
-        max(observed_at) as last_seen_at
-    from sightings
-    group by contact_id
+    select * from {{ ref('int_contacts__history') }}
+
+),
+
+newest_load as (
+
+    select load_id
+    from sighting_loads
+    order by observed_at desc, load_id desc
+    limit 1
 
 ),
 
@@ -62,15 +69,15 @@ final as (
         -- timestamps
         latest_sighting.created_at,
         latest_sighting.updated_at,
-        seen.first_seen_at,
-        seen.last_seen_at,
+        history.first_seen_at,
+        history.last_seen_at,
 
         -- lineage
         latest_sighting.load_id
 
     from latest_sighting
-    inner join seen
-        on latest_sighting.contact_id = seen.contact_id
+    inner join history
+        on latest_sighting.contact_id = history.contact_id
     where latest_sighting.row_rank = 1
 
 )

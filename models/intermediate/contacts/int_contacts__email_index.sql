@@ -1,6 +1,6 @@
 -- Which contact an email belongs to. One row per (normalized email, contact) over the current
 -- contacts' emails (the first is primary, the others secondary) and every email they had
--- before: in older pulls/exports (raw keeps them all) or in closed snapshot versions. An
+-- before: in older pulls/exports (int_contacts__history) or in closed snapshot versions. An
 -- email that is current for a contact is never also historical for that contact.
 with
 
@@ -10,9 +10,10 @@ current_contacts as (
 
 ),
 
-sightings as (
+-- every email each contact was seen with, in any pull or export (one row per contact)
+history as (
 
-    select * from {{ ref('int_contacts__unioned') }}
+    select * from {{ ref('int_contacts__history') }}
 
 ),
 
@@ -36,8 +37,8 @@ past_emails as (
 
     select
         contact_id,
-        unnest(emails) as email
-    from sightings
+        unnest(emails_seen) as email
+    from history
     union all
     select
         contact_id,

@@ -1,16 +1,27 @@
 -- Every sighting of a contact, from API pulls and from CSV exports, in one shape. A contact
 -- pulled ten times appears ten times: older sightings are where historical emails come from.
+--
+-- Incremental (append): landed loads never change, so a run adds only the loads this table
+-- has not taken in yet (load_id above its newest); a full build reads them all.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail'
+) }}
+
 with
 
 api_contacts as (
 
     select * from {{ ref('stg_lacrm__contacts') }}
+    where {{ new_loads_only() }}
 
 ),
 
 csv_contacts as (
 
     select * from {{ ref('stg_lacrm__contacts_csv') }}
+    where {{ new_loads_only() }}
 
 ),
 
