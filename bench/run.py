@@ -2,7 +2,8 @@
 
 Every figure in the table is measured in this run, on this machine; nothing is estimated.
 Scale: BENCH_ROWS (default 1,000,000) rows for the load, and rows per platform for the
-build (BENCH_BUILD_ROWS overrides that) with BENCH_CONTACTS (default 50,000) LACRM contacts.
+build (BENCH_BUILD_ROWS overrides that) with BENCH_CONTACTS (default 50,000) LACRM contacts;
+BENCH_CONTACT_EXPORTS (default 52) weekly contact exports for the history-growth rows.
 The build is compared with bench/hand_written.sql, the same marts as one hand-written SQL
 script run on a copy of the same loaded warehouse (its tables are checked row for row against
 dbt's before the ratio is reported). BENCH_REPEAT (default 1) runs the timed pair (floor,
@@ -230,26 +231,36 @@ def measure_load(ctx: Context) -> list[Row]:
 
 # LACRM contacts for the build measurement (BENCH_CONTACTS; the tests use a few hundred).
 BUILD_CONTACTS = int(os.environ.get("BENCH_CONTACTS", "50000"))
+# Weekly LACRM contact exports for the history-growth rows (BENCH_CONTACT_EXPORTS, default
+# 52: a year of weekly contact lists); the newest is part of the build, the older ones land
+# only in a copy of the warehouse. 1 skips those rows.
+CONTACT_EXPORTS = int(os.environ.get("BENCH_CONTACT_EXPORTS", "52"))
 # Rows per platform for the build measurement: BENCH_BUILD_ROWS, default BENCH_ROWS (the
 # issue's 1M Calendly + 1M Cal.com rows); 0 skips it.
 BUILD_ROWS = int(os.environ.get("BENCH_BUILD_ROWS") or os.environ.get("BENCH_ROWS", "1000000"))
 
 
-def _weekly_exports(ctx: Context) -> tuple[Path, list[Path]]:
+def _weekly_exports(ctx: Context) -> tuple[Path, list[Path], Path]:
     """A data folder of weekly overlapping Calendly + Cal.com exports (`rows` data rows each
     platform) and BUILD_CONTACTS LACRM contacts; the newest weekly export of each platform is
-    held back (returned separately) to measure an incremental `meetings run`."""
+    held back (returned separately) to measure an incremental `meetings run`, and so are the
+    CONTACT_EXPORTS - 1 older weekly contact exports (a data folder of their own)."""
     out = ctx.work / "weekly"
     rows = ctx.build_rows
     ctx.runs["synth_weekly"] = run_measured(
         [
             sys.executable, "-m", "loader.synth", "--out", str(out),
             "--calendly-rows", str(rows), "--calcom-rows", str(rows),
-            "--contacts", str(BUILD_CONTACTS), "--weeks", "26", "--seed", "2",
+            "--contacts", str(BUILD_CONTACTS), "--contact-exports", str(CONTACT_EXPORTS),
+            "--weeks", "26", "--seed", "2",
         ]
     )  # fmt: skip
     # The API-shaped JSON is for `meetings contacts pull` tests, not for the folder load.
     shutil.rmtree(out / "lacrm-api", ignore_errors=True)
+    contact_history = ctx.work / "contact-history"
+    (contact_history / "lacrm").mkdir(parents=True, exist_ok=True)
+    for older in sorted((out / "lacrm").glob("contacts-export-*.csv"))[:-1]:
+        shutil.move(older, contact_history / "lacrm" / older.name)
     held = ctx.work / "held-back"
     held.mkdir(exist_ok=True)
     newest: list[Path] = []
@@ -260,7 +271,7 @@ def _weekly_exports(ctx: Context) -> tuple[Path, list[Path]]:
         target.parent.mkdir(exist_ok=True)
         shutil.move(last, target)
         newest.append(target)
-    return out, newest
+    return out, newest, contact_history
 
 
 def measure_build(ctx: Context) -> list[Row]:
@@ -268,7 +279,7 @@ def measure_build(ctx: Context) -> list[Row]:
     start-up (`meetings build --select none`); a `meetings run` after one more weekly export."""
     if not ctx.build_rows:
         return []
-    folder, held = _weekly_exports(ctx)
+    folder, held, contact_history = _weekly_exports(ctx)
     db = ctx.fresh_db("build")
     meetings = str(BIN / "meetings")
     loaded = run_measured([meetings, "load", "--data-dir", str(folder), "--db", str(db)])
@@ -276,9 +287,7 @@ def measure_build(ctx: Context) -> list[Row]:
     # the file made now.
     hand_db, models_db = ctx.fresh_db("hand_written"), ctx.fresh_db("models_only")
     for copy in (hand_db, models_db):
-        for suffix in ("", ".wal"):
-            if Path(f"{db}{suffix}").exists():
-                shutil.copyfile(f"{db}{suffix}", f"{copy}{suffix}")
+        _copy_db(db, copy)
     # One "now" for both, so statuses and as-of columns can be compared row for row.
     as_of = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S+00")
     build = run_measured(
@@ -301,12 +310,16 @@ def measure_build(ctx: Context) -> list[Row]:
     startup = run_measured(startup_args)
     raw_rows = _raw_rows(db)
     before = _loaded_rows(db)
+    # the same warehouse, kept for the history-growth rows (a re-run after a year of contacts)
+    history_db = ctx.fresh_db("contact_history")
+    _copy_db(db, history_db)
     for path in held:
         shutil.move(path, folder / path.parent.name / path.name)
     rerun = run_measured([meetings, "run", "--data-dir", str(folder), "--db", str(db)])
     added = _loaded_rows(db) - before
     synth = ctx.runs["synth_weekly"]
     vs = "dbt start-up"
+    history_rows = _rerun_after_contact_history(history_db, contact_history, folder, rerun)
     return [
         Row(
             f"synth: weekly exports, {ctx.build_rows:,} + {ctx.build_rows:,} rows,"
@@ -365,6 +378,48 @@ def measure_build(ctx: Context) -> list[Row]:
             f"load {added:,} new rows + build; minus start-up:"
             f" {rerun.seconds - startup.seconds:.2f} s",
         ),
+        *history_rows,
+    ]
+
+
+def _copy_db(db: Path, copy: Path) -> None:
+    """A copy of a closed warehouse file (and its WAL, if any)."""
+    for suffix in ("", ".wal"):
+        if Path(f"{db}{suffix}").exists():
+            shutil.copyfile(f"{db}{suffix}", f"{copy}{suffix}")
+
+
+def _rerun_after_contact_history(
+    db: Path, contact_history: Path, folder: Path, rerun: Run
+) -> list[Row]:
+    """History growth: on a copy of the built warehouse, land the older weekly contact
+    exports (a year of contact lists, `meetings run`), then time the same re-run as above
+    (one more weekly export per platform). Incremental models make it cost the same as
+    without that history; a model re-reading every contact load would not."""
+    older = sorted((contact_history / "lacrm").glob("*.csv"))
+    if not older:
+        return []
+    meetings = str(BIN / "meetings")
+    landed = run_measured([meetings, "run", "--data-dir", str(contact_history), "--db", str(db)])
+    contact_rows = _loaded_rows(db, "lacrm_contacts_csv")
+    again = run_measured([meetings, "run", "--data-dir", str(folder), "--db", str(db)])
+    return [
+        Row(
+            f"meetings run: {len(older)} older weekly contact exports",
+            landed.seconds,
+            landed.cpu_seconds,
+            peak_rss_mb=landed.max_rss_kb / 1024,
+            note=f"copy of the built warehouse; {contact_rows:,} contact rows landed in all",
+        ),
+        Row(
+            "meetings run: the same weekly export, after them",
+            again.seconds,
+            again.cpu_seconds,
+            "re-run without them",
+            rerun.seconds,
+            again.max_rss_kb / 1024,
+            f"history growth: {len(older) + 1} contact exports vs 1 (ratio ~1 = no growth)",
+        ),
     ]
 
 
@@ -382,13 +437,16 @@ def _raw_rows(db: Path) -> str:
     return ", ".join(f"{table} {int(n):,}" for table, n in counts)
 
 
-def _loaded_rows(db: Path) -> int:
+def _loaded_rows(db: Path, raw_table: str | None = None) -> int:
+    """Rows landed so far (of one raw table, if given)."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     try:
         row = con.execute(
-            "select coalesce(sum(row_count), 0) from raw._load_manifest where status = 'loaded'"
+            "select coalesce(sum(row_count), 0) from raw._load_manifest"
+            " where status = 'loaded' and raw_table = coalesce(?, raw_table)",
+            [raw_table],
         ).fetchone()
     finally:
         con.close()

@@ -6,7 +6,7 @@ Everything is built by DuckDB SQL (no Python row loops), so a million rows take 
 Layout written under `out`:
     calendly/calendly-<YYYY-MM-DD>T<HHMM>.csv   one Calendly export per week
     calcom/Insights-<start>-<end>.csv           one Cal.com Insights export per week
-    lacrm/contacts-export-<YYYY-MM-DD>.csv      LACRM contact CSV export
+    lacrm/contacts-export-<YYYY-MM-DD>.csv      LACRM contact CSV export(s), one a week
     lacrm-api/contacts.json                     the same contacts as GetContacts results
 """
 
@@ -26,7 +26,7 @@ from loader.synth.people import (
     create_contacts,
     create_people,
     prospect_count,
-    write_contacts_csv,
+    write_contacts_csvs,
     write_contacts_json,
 )
 from loader.synth.sql import install_macros
@@ -44,6 +44,9 @@ class SynthConfig:
     calendly_rows: int = 10_000
     calcom_rows: int = 10_000
     contacts: int = 2_000
+    contact_exports: int = 1
+    """Weekly LACRM contact CSV exports, the newest on `last_export` (older ones show the
+    contacts and emails of their week)."""
     weeks: int = 26
     seed: int = 1
     single_file: bool = False
@@ -83,6 +86,8 @@ def generate(config: SynthConfig) -> SynthResult:
         raise MeetingsError("--weeks must be at least 1")
     if min(config.calendly_rows, config.calcom_rows, config.contacts) < 0:
         raise MeetingsError("row and contact counts must not be negative")
+    if config.contact_exports < 1:
+        raise MeetingsError("--contact-exports must be at least 1")
     out = config.out
     wanted = {
         "calendly": config.calendly_rows > 0,
@@ -131,12 +136,12 @@ def generate(config: SynthConfig) -> SynthResult:
         if config.contacts > 0:
             started = clock.perf_counter()
             create_contacts(con, last_export_at)
-            stamp = config.last_export.isoformat()
-            csv_path = out / FOLDERS["lacrm"] / f"contacts-export-{stamp}.csv"
             json_path = out / FOLDERS["lacrm_api"] / "contacts.json"
-            write_contacts_csv(con, csv_path)
+            csv_paths = write_contacts_csvs(
+                con, out / FOLDERS["lacrm"], last_export_at, config.contact_exports
+            )
             result.contacts = write_contacts_json(con, json_path)
-            result.files["lacrm"] = [csv_path, json_path]
+            result.files["lacrm"] = [*sorted(csv_paths), json_path]
             result.seconds["contacts"] = clock.perf_counter() - started
     finally:
         con.close()

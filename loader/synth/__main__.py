@@ -44,6 +44,14 @@ def main(
     contacts: Annotated[
         int, typer.Option(min=0, help="LACRM contacts (people; their companies are added).")
     ] = 2_000,
+    contact_exports: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Weekly LACRM contact CSV exports, the newest on --last-export; older ones "
+            "list the contacts of their week, some with the email they had before.",
+        ),
+    ] = 1,
     weeks: Annotated[
         int,
         typer.Option(
@@ -73,6 +81,7 @@ def main(
         calendly_rows=calendly_rows,
         calcom_rows=calcom_rows,
         contacts=contacts,
+        contact_exports=contact_exports,
         weeks=weeks,
         seed=seed,
         single_file=single_file,
@@ -90,7 +99,11 @@ def main(
                 f" ({result.seconds[platform]:.1f} s)"
             )
     if result.contacts:
-        console.print(f"lacrm: {result.contacts:,} contacts ({result.seconds['contacts']:.1f} s)")
+        exports = len(result.files["lacrm"]) - 1  # + the API-shaped JSON
+        console.print(
+            f"lacrm: {result.contacts:,} contacts, {exports} CSV export(s)"
+            f" ({result.seconds['contacts']:.1f} s)"
+        )
     console.print(f"written to {out} in {time.perf_counter() - started:.1f} s")
 
 

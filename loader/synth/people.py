@@ -8,7 +8,7 @@ exactly one contact for every variant the exports use.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -304,22 +304,53 @@ def write_contacts_json(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     return int(row[0]) if row else 0
 
 
-def write_contacts_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """The same contacts as LACRM's contact CSV export (companies are not in it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_contacts_csvs(
+    con: duckdb.DuckDBPyConnection, folder: Path, last_export: datetime, exports: int
+) -> list[Path]:
+    """LACRM contact CSV exports (companies are not in them), one a week, the newest at
+    `last_export`: each lists the contacts created by then, with the emails they had then.
+    One contact in ten moved its primary email within those weeks (from a personal address at
+    some provider); exports before the move show the old address, which the pipeline must
+    keep as a historical email. With one export there is no earlier week: current emails."""
+    folder.mkdir(parents=True, exist_ok=True)
+    # the move: a day 1 .. 7 * (exports - 1) days before the newest export
+    window_days = 7 * (exports - 1)
+    moved = f"{_local(last_export)} - to_days((u(person_id, 'moved_at') * {window_days})::int + 1)"
+    old_domain = pick(sorted(vocab.PERSONAL_DOMAINS), "person_id", "old_email_domain")
     con.execute(
         f"""
-        copy (
-            select
-                contact_id as "Contact ID",
-                first_name as "First Name",
-                last_name as "Last Name",
-                company_name as "Company Name",
-                email as "Email",
-                email2 as "Email 2",
-                strftime(created_local, '%Y-%m-%d %H:%M:%S') as "Date Created"
-            from crm_contacts
-            order by created_local, contact_id
-        ) to {lit(str(path))} (header true)
+        create or replace temp table contact_emails_then as
+        select
+            contact_id,
+            case when email is not null and u(person_id, 'email_moved') < 0.1
+                then {moved} end as email_moved_local,
+            -- unique: the person id is part of it
+            split_part(email, '@', 1) || '.old' || person_id || '@' || {old_domain} as old_email
+        from crm_contacts
         """
     )
+    paths: list[Path] = []
+    for weeks_back in range(exports):
+        at = last_export - timedelta(weeks=weeks_back)
+        path = folder / f"contacts-export-{at.date().isoformat()}.csv"
+        con.execute(
+            f"""
+            copy (
+                select
+                    c.contact_id as "Contact ID",
+                    c.first_name as "First Name",
+                    c.last_name as "Last Name",
+                    c.company_name as "Company Name",
+                    case when e.email_moved_local > {_local(at)} then e.old_email else c.email end
+                        as "Email",
+                    c.email2 as "Email 2",
+                    strftime(c.created_local, '%Y-%m-%d %H:%M:%S') as "Date Created"
+                from crm_contacts as c
+                inner join contact_emails_then as e on c.contact_id = e.contact_id
+                where c.created_local <= {_local(at)}
+                order by c.created_local, c.contact_id
+            ) to {lit(str(path))} (header true)
+            """
+        )
+        paths.append(path)
+    return paths

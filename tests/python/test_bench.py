@@ -13,7 +13,13 @@ from factories import REPO
 
 def test_bench_runs_at_tiny_scale_and_reports_measured_rows(tmp_path: Path) -> None:
     results = tmp_path / "bench.json"
-    env = {**os.environ, "BENCH_ROWS": "300", "BENCH_CONTACTS": "200", "BENCH_JSON": str(results)}
+    env = {
+        **os.environ,
+        "BENCH_ROWS": "300",
+        "BENCH_CONTACTS": "200",
+        "BENCH_CONTACT_EXPORTS": "3",
+        "BENCH_JSON": str(results),
+    }
     done = subprocess.run(
         [sys.executable, "bench/run.py"],
         cwd=REPO,
@@ -29,7 +35,13 @@ def test_bench_runs_at_tiny_scale_and_reports_measured_rows(tmp_path: Path) -> N
     assert payload["rows"] == 300
     measures = [row["measure"] for row in payload["results"]]
     assert any(m.startswith("meetings load: 300-row") for m in measures)
-    for measure in ("meetings build: every model", "dbt start-up", "meetings run: one more"):
+    for measure in (
+        "meetings build: every model",
+        "dbt start-up",
+        "meetings run: one more",
+        "meetings run: 2 older weekly contact exports",
+        "meetings run: the same weekly export, after them",
+    ):
         assert any(measure in m for m in measures), measures
     assert any(m.startswith("whole bench run: peak RSS") for m in measures)
     # Only measured rows: every row carries a real time.

@@ -8,6 +8,7 @@ import re
 import shutil
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -310,3 +311,51 @@ def test_synthetic_exports_load_and_build(tmp_path: Path, synth: tuple[Path, Syn
     assert landed == (SMALL["calendly_rows"],)
     invitees = {row["Invitee UUID"] for _, row in all_rows(result.files["calendly"])}
     assert meetings == (len(invitees),)
+
+
+def test_weekly_contact_exports_show_each_week_and_land_as_history(
+    tmp_path: Path, synth: tuple[Path, SynthResult]
+) -> None:
+    """--contact-exports N: N weekly contact lists, the newest byte-identical to the single
+    export of the same config; older ones lack later contacts and show emails since moved,
+    which the pipeline keeps as historical emails of the same contact."""
+    out = tmp_path / "synth"
+    result = generate(small(out, contact_exports=4))
+    exports = sorted((out / "lacrm").glob("contacts-export-*.csv"))
+    assert [p.name for p in exports] == [
+        f"contacts-export-2026-{day}.csv" for day in ("10-30", "11-06", "11-13", "11-20")
+    ]
+    assert result.files["lacrm"][:4] == exports
+    single, _ = synth
+    assert exports[-1].read_bytes() == (single / "lacrm" / exports[-1].name).read_bytes()
+
+    weeks = [{r["Contact ID"]: r["Email"] for r in read_rows(path)} for path in exports]
+    newest = weeks[-1]
+    for older, newer in pairwise(weeks):
+        assert set(older) <= set(newer)  # contacts are created, never dropped, in the synth
+    assert len(weeks[0]) < len(newest)
+    moved = {cid: email for cid, email in weeks[0].items() if email != newest[cid]}
+    assert moved, "some contact should have had another email four weeks ago"
+    assert len(set(moved.values())) == len(moved)
+    current = {e.lower() for e in newest.values() if e}
+    assert not {e.lower() for e in moved.values()} & current
+
+    data, db = tmp_path / "data", tmp_path / "warehouse.duckdb"
+    shutil.copytree(out / "lacrm", data / "lacrm")
+    (data / "calendly").mkdir()
+    for path in result.files["calendly"]:
+        shutil.copy(path, data / "calendly" / path.name)
+    run = runner.invoke(meetings_app, ["run", "--data-dir", str(data), "--db", str(db), *AS_OF])
+    assert run.exit_code == 0, run.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        spellings = con.execute(
+            "select unnest(all_spellings), contact_id, email_kind"
+            " from intermediate.int_contacts__email_index"
+        ).fetchall()
+    finally:
+        con.close()
+    indexed = {spelling: (cid, kind) for spelling, cid, kind in spellings}
+    assert {email: indexed.get(email) for email in moved.values()} == {
+        email: (cid, "historical") for cid, email in moved.items()
+    }
