@@ -4,6 +4,10 @@
 -- Two steps, so a healthy warehouse costs one aggregate per side instead of a row-by-row
 -- set difference over the whole history: loads whose row count or row fingerprint (sum of
 -- hash(source_row)) differ, then the row-level difference within those loads only.
+-- In `meetings run` it checks the loads that run appended (those int_meetings__deduplicated
+-- has not taken in yet; macros/get_where_subquery.sql), like the tests of the models it
+-- compares; everywhere else the whole history.
+{%- set loads_to_check = unprocessed_loads_filter(ref('int_meetings__unioned')) %}
 with
 
 staged as (
@@ -13,12 +17,14 @@ staged as (
         load_id,
         source_row
     from {{ ref('stg_calendly__events') }}
+    where {{ loads_to_check }}
     union all
     select
         'calcom' as platform,
         load_id,
         source_row
     from {{ ref('stg_calcom__bookings') }}
+    where {{ loads_to_check }}
 
 ),
 
@@ -30,6 +36,7 @@ unioned as (
         load_id,
         source_row
     from {{ ref('int_meetings__unioned') }}
+    where {{ loads_to_check }}
 
 ),
 

@@ -320,6 +320,9 @@ def test_run_checks_the_loads_it_processes_and_build_checks_all(
         "not_null_int_meetings__unioned_meeting_id",
     ):
         assert f"where load_id > {processed[0]})" in compiled[test], compiled[test]
+    # the history check compares staging with int_meetings__unioned for those loads too
+    history_check = compiled["assert_unioned_holds_every_staged_row"]
+    assert history_check.count(f"where load_id > {processed[0]}\n") == 3, history_check
 
     build = runner.invoke(app, ["build", "--db", str(db_file), *AS_OF])
     assert build.exit_code == 1
