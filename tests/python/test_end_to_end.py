@@ -288,6 +288,12 @@ def test_failing_dbt_test_fails_the_build(
     assert "dbt reported failing models or tests" in result.stderr
 
 
+def _compiled_sql_of_last_build() -> dict[str, str]:
+    """Node name -> the SQL dbt ran for it, from the last build's run_results.json."""
+    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
+    return {r["unique_id"].split(".")[2]: r.get("compiled_code") or "" for r in results["results"]}
+
+
 def test_run_checks_the_loads_it_processes_and_build_checks_all(
     db_file: Path, data_dir: Path, write_csv: WriteCsv
 ) -> None:
@@ -311,10 +317,7 @@ def test_run_checks_the_loads_it_processes_and_build_checks_all(
     assert "not_null_stg_calendly__events_event_uuid" in second.output  # ran, on the new load
     # staging tests: loads not yet in int_meetings__unioned; int_meetings__unioned's own
     # tests: loads not yet in int_meetings__deduplicated (both: the loads before this run)
-    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
-    compiled = {
-        r["unique_id"].split(".")[2]: r.get("compiled_code") or "" for r in results["results"]
-    }
+    compiled = _compiled_sql_of_last_build()
     for test in (
         "not_null_stg_calendly__events_event_uuid",
         "not_null_int_meetings__unioned_meeting_id",
@@ -366,10 +369,7 @@ def test_run_checks_the_contact_loads_it_processes(
     write_csv(folder / "lacrm-contacts-2026-11-27.csv", [contact(1), contact(3)])
     second = runner.invoke(app, run)
     assert second.exit_code == 0, second.output
-    results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
-    compiled = {
-        r["unique_id"].split(".")[2]: r.get("compiled_code") or "" for r in results["results"]
-    }
+    compiled = _compiled_sql_of_last_build()
     for test in (
         "not_null_stg_lacrm__contacts_csv_contact_id",
         "not_null_int_contacts__unioned_contact_id",
