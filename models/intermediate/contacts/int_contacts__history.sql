@@ -25,52 +25,42 @@ sightings as (
 
 ),
 
-new_history as (
+-- each new sighting in the shape of a stored row, so one aggregate serves both
+new_sightings as (
 
     select
         contact_id,
-        min(observed_at) as first_seen_at,
-        max(observed_at) as last_seen_at,
-        list_sort(list_distinct(flatten(list(emails)))) as emails_seen,
-        max(load_id) as last_seen_load_id
+        observed_at as first_seen_at,
+        observed_at as last_seen_at,
+        emails as emails_seen,
+        load_id as last_seen_load_id
     from sightings
-    group by contact_id
 
 ),
 
-{% if is_incremental() %}
+histories as (
 
-    -- incremental run: the new rows plus the stored rows of the same contacts, merged
-    histories as (
-
-        select * from new_history
+    select * from new_sightings
+    {% if is_incremental() %}
+        -- incremental run: plus the stored rows of the same contacts
         union all by name
         select * from {{ this }}
-        where contact_id in (select new_history.contact_id from new_history)
+        where contact_id in (select new_sightings.contact_id from new_sightings)
+    {% endif %}
 
-    ),
+),
 
-    final as (
+final as (
 
-        select
-            contact_id,
-            min(first_seen_at) as first_seen_at,
-            max(last_seen_at) as last_seen_at,
-            list_sort(list_distinct(flatten(list(emails_seen)))) as emails_seen,
-            max(last_seen_load_id) as last_seen_load_id
-        from histories
-        group by contact_id
+    select
+        contact_id,
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at,
+        list_sort(list_distinct(flatten(list(emails_seen)))) as emails_seen,
+        max(last_seen_load_id) as last_seen_load_id
+    from histories
+    group by contact_id
 
-    )
-
-{% else %}
-
-    final as (
-
-        select * from new_history
-
-    )
-
-{% endif %}
+)
 
 select * from final
