@@ -294,38 +294,59 @@ def _compiled_sql_of_last_build() -> dict[str, str]:
     return {r["unique_id"].split(".")[2]: r.get("compiled_code") or "" for r in results["results"]}
 
 
+def _second_run_after_breaking_a_processed_row(
+    write_csv: WriteCsv,
+    data_dir: Path,
+    db_file: Path,
+    first: tuple[Path, list[dict[str, str]]],
+    second: tuple[Path, list[dict[str, str]]],
+    key: tuple[str, str],
+) -> tuple[int, dict[str, str], str]:
+    """`meetings run` with the first export; then row 2 of that processed load loses its
+    key (raw table, column) -- raw is never edited by the pipeline: this stands for a
+    staging change that old rows would now fail; then `meetings run` with the second export
+    must pass. Returns the processed load's id, the SQL dbt ran per node in the second run
+    and its output."""
+    run = ["run", "--data-dir", str(data_dir), "--db", str(db_file), *AS_OF]
+    write_csv(*first)
+    result = runner.invoke(app, run)
+    assert result.exit_code == 0, result.output
+    raw_table, column = key
+    with duckdb.connect(str(db_file)) as con:
+        con.execute(f'update raw.{raw_table} set "{column}" = null where _source_row = 2')
+        processed = con.execute(f"select max(_load_id) from raw.{raw_table}").fetchone()
+    assert processed is not None and processed[0] is not None
+    write_csv(*second)
+    result = runner.invoke(app, run)
+    assert result.exit_code == 0, result.output
+    return int(processed[0]), _compiled_sql_of_last_build(), result.output
+
+
 def test_run_checks_the_loads_it_processes_and_build_checks_all(
     db_file: Path, data_dir: Path, write_csv: WriteCsv
 ) -> None:
     """`meetings run` tests staging rows of the loads it processes (macros/
     get_where_subquery.sql); `meetings build` tests the whole history."""
     folder = data_dir / "calendly"
-    write_csv(folder / "events-export-20261120.csv", [calendly_row(1), calendly_row(2)])
-    run = ["run", "--data-dir", str(data_dir), "--db", str(db_file), *AS_OF]
-    first = runner.invoke(app, run)
-    assert first.exit_code == 0, first.output
-    # A row of that processed load loses its key afterwards (raw is never edited by the
-    # pipeline; this stands for a staging change that old rows would now fail).
-    with duckdb.connect(str(db_file)) as con:
-        con.execute('update raw.calendly_events set "Event UUID" = null where _source_row = 2')
-
-    write_csv(folder / "events-export-20261127.csv", [calendly_row(3)])
-    with duckdb.connect(str(db_file), read_only=True) as con:
-        processed = con.execute("select max(_load_id) from raw.calendly_events").fetchone()
-    second = runner.invoke(app, run)
-    assert second.exit_code == 0, second.output
-    assert "not_null_stg_calendly__events_event_uuid" in second.output  # ran, on the new load
+    processed, compiled, output = _second_run_after_breaking_a_processed_row(
+        write_csv,
+        data_dir,
+        db_file,
+        (folder / "events-export-20261120.csv", [calendly_row(1), calendly_row(2)]),
+        (folder / "events-export-20261127.csv", [calendly_row(3)]),
+        ("calendly_events", "Event UUID"),
+    )
+    assert "not_null_stg_calendly__events_event_uuid" in output  # ran, on the new load
     # staging tests: loads not yet in int_meetings__unioned; int_meetings__unioned's own
     # tests: loads not yet in int_meetings__deduplicated (both: the loads before this run)
-    compiled = _compiled_sql_of_last_build()
     for test in (
         "not_null_stg_calendly__events_event_uuid",
         "not_null_int_meetings__unioned_meeting_id",
     ):
-        assert f"where load_id > {processed[0]})" in compiled[test], compiled[test]
+        assert f"where load_id > {processed})" in compiled[test], compiled[test]
     # the history check compares staging with int_meetings__unioned for those loads too
     history_check = compiled["assert_unioned_holds_every_staged_row"]
-    assert history_check.count(f"where load_id > {processed[0]}\n") == 3, history_check
+    assert history_check.count(f"where load_id > {processed}\n") == 3, history_check
 
     build = runner.invoke(app, ["build", "--db", str(db_file), *AS_OF])
     assert build.exit_code == 1
@@ -334,6 +355,7 @@ def test_run_checks_the_loads_it_processes_and_build_checks_all(
     # A bad row in a new load fails `meetings run`, and keeps failing it: the load is not
     # taken into the meeting model, so the next run checks it again.
     write_csv(folder / "events-export-20261204.csv", [calendly_row(4, **{"Event UUID": ""})])
+    run = ["run", "--data-dir", str(data_dir), "--db", str(db_file), *AS_OF]
     for _ in range(2):
         bad = runner.invoke(app, run)
         assert bad.exit_code == 1
@@ -357,24 +379,19 @@ def test_run_checks_the_contact_loads_it_processes(
 
     write_csv(data_dir / "calendly" / "events-export-20261120.csv", [calendly_row(1)])
     folder = data_dir / "lacrm"
-    write_csv(folder / "lacrm-contacts-2026-11-20.csv", [contact(1), contact(2)])
-    run = ["run", "--data-dir", str(data_dir), "--db", str(db_file), *AS_OF]
-    first = runner.invoke(app, run)
-    assert first.exit_code == 0, first.output
-    with duckdb.connect(str(db_file)) as con:
-        con.execute('update raw.lacrm_contacts_csv set "Contact ID" = null where _source_row = 2')
-        processed = con.execute("select max(_load_id) from raw.lacrm_contacts_csv").fetchone()
-    assert processed is not None and processed[0] is not None
-
-    write_csv(folder / "lacrm-contacts-2026-11-27.csv", [contact(1), contact(3)])
-    second = runner.invoke(app, run)
-    assert second.exit_code == 0, second.output
-    compiled = _compiled_sql_of_last_build()
+    processed, compiled, _ = _second_run_after_breaking_a_processed_row(
+        write_csv,
+        data_dir,
+        db_file,
+        (folder / "lacrm-contacts-2026-11-20.csv", [contact(1), contact(2)]),
+        (folder / "lacrm-contacts-2026-11-27.csv", [contact(1), contact(3)]),
+        ("lacrm_contacts_csv", "Contact ID"),
+    )
     for test in (
         "not_null_stg_lacrm__contacts_csv_contact_id",
         "not_null_int_contacts__unioned_contact_id",
     ):
-        assert f"where load_id > {processed[0]})" in compiled[test], compiled[test]
+        assert f"where load_id > {processed})" in compiled[test], compiled[test]
 
     build = runner.invoke(app, ["build", "--db", str(db_file), *AS_OF])
     assert build.exit_code == 1
