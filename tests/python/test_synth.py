@@ -20,6 +20,8 @@ from loader.formats import CALENDLY, FORMATS, detect
 from loader.synth import SynthConfig, SynthResult, generate
 from loader.synth.__main__ import app as synth_app
 
+from factories import read_only_rows
+
 runner = CliRunner()
 AS_OF = ["--vars", '{"as_of": "2026-11-27 12:00:00+00"}']
 
@@ -347,15 +349,12 @@ def test_weekly_contact_exports_show_each_week_and_land_as_history(
         shutil.copy(path, data / "calendly" / path.name)
     run = runner.invoke(meetings_app, ["run", "--data-dir", str(data), "--db", str(db), *AS_OF])
     assert run.exit_code == 0, run.output
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        spellings = con.execute(
-            "select unnest(all_spellings), contact_id, email_kind"
-            " from intermediate.int_contacts__email_index"
-        ).fetchall()
-    finally:
-        con.close()
-    indexed = {spelling: (cid, kind) for spelling, cid, kind in spellings}
+    spellings = read_only_rows(
+        db,
+        "select unnest(all_spellings), contact_id, email_kind"
+        " from intermediate.int_contacts__email_index",
+    )
+    indexed = {str(spelling): (cid, kind) for spelling, cid, kind in spellings}
     assert {email: indexed.get(email) for email in moved.values()} == {
         email: (cid, "historical") for cid, email in moved.items()
     }
