@@ -1,6 +1,7 @@
 {# purpose: dbt's `where` test config (dbt's own macro, overridden as dbt's docs describe for
    custom placeholders), plus one placeholder: `__unprocessed_loads__`, set on the tests of
-   the models that read landed exports row for row (dbt_project.yml, `data_tests:`).
+   the models that read landed exports row for row (dbt_project.yml `data_tests:` and the
+   models' YAML; the models are listed in unprocessed_loads_filter below).
 
    `meetings run` (the after-every-export path) sets MEETINGS_TEST_SCOPE=new_loads: those tests
    then check only rows of loads the next model has not taken in yet, i.e. the rows this

@@ -19,10 +19,10 @@ from loader.report import LoadProgress, problem_lines, summary_line, summary_tab
 # advice for production runs).
 RUN_SKIPS = ["--exclude-resource-type", "unit_test"]
 # ... and the data tests of the models that read landed exports row for row (staging views,
-# int_meetings__calcom_attendees, int_meetings__unioned) check only the loads this run
-# processes (older loads were checked by the run that processed them; landed rows never
-# change), unless MEETINGS_TEST_SCOPE=all. `meetings build` checks the whole history.
-# See macros/get_where_subquery.sql.
+# int_meetings__calcom_attendees, int_meetings__unioned, int_contacts__unioned; the list is
+# in macros/get_where_subquery.sql) check only the loads this run processes (older loads
+# were checked by the run that processed them; landed rows never change), unless
+# MEETINGS_TEST_SCOPE=all. `meetings build` checks the whole history.
 
 
 def load_exports(data_dir: Path | None, db: Path | None) -> list[FileOutcome]:
