@@ -87,19 +87,37 @@ def file_sha256(path: Path) -> str:
     return hash_and_check_utf8(path)[0]
 
 
+# Bytes per read of the hashing pass: small enough that the UTF-8 check reads the block
+# back from the CPU cache after hashing it (256 KiB: ~0.4 s instead of ~0.7 s per 400 MB).
+HASH_BLOCK_BYTES = 1 << 18
+
+
 def hash_and_check_utf8(path: Path) -> tuple[str, bool]:
-    """SHA-256 of the file and whether all of it is valid UTF-8, in one streaming pass
-    (Python's UTF-8 decoder adds ~10% to the hashing time; it never holds the whole file)."""
+    """SHA-256 of the file and whether all of it is valid UTF-8, in one streaming pass that
+    never holds the whole file.
+
+    A block of pure ASCII is valid UTF-8 by itself when no multi-byte character is pending
+    from the block before, so only the other blocks go through Python's UTF-8 decoder (which
+    would cost ~20% on top of hashing for an all-ASCII export)."""
     digest = hashlib.sha256()
     decoder: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-            if decoder is not None:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    decoder = None
+    block = bytearray(HASH_BLOCK_BYTES)
+    view = memoryview(block)
+    with path.open("rb", buffering=0) as handle:
+        while size := handle.readinto(block):
+            chunk = view[:size]
+            digest.update(chunk)
+            if decoder is None:
+                continue
+            if (
+                not decoder.getstate()[0]
+                and (block if size == len(block) else chunk.tobytes()).isascii()
+            ):
+                continue
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                decoder = None
     if decoder is not None:
         try:
             decoder.decode(b"", final=True)

@@ -1,3 +1,4 @@
+import hashlib
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -5,7 +6,15 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from loader.discover import ExportFile, Problem, candidate_files, exported_at_from_name, inspect
+from loader import discover
+from loader.discover import (
+    ExportFile,
+    Problem,
+    candidate_files,
+    exported_at_from_name,
+    hash_and_check_utf8,
+    inspect,
+)
 from loader.formats import CALCOM, CALENDLY
 
 from factories import WriteCsv, calcom_row, calendly_row
@@ -128,6 +137,36 @@ def test_windows_1252_after_the_sniffed_bytes_is_still_found(data_dir: Path) -> 
     found = inspect(duckdb.connect(), path, data_dir, NY)
     assert isinstance(found, ExportFile)
     assert found.dialect is not None and found.dialect.encoding == "cp1252"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"plain ascii, several blocks long\n",
+        "José, Zoë, Ærø — “quoted” 😀 and ascii after it for blocks\n".encode(),
+        "ascii first then José\n".encode("cp1252"),  # invalid UTF-8 late in the file
+        b"ends mid-character: Jos" + "é".encode()[:1],
+        "é".encode()[:1] + b" a lone lead byte, then ascii blocks only....",
+        # split around ascii: valid only if the ascii blocks are (wrongly) skipped
+        "é".encode()[:1] + b" ascii between " + "é".encode()[1:] + b" tail",
+        b"",
+    ],
+)
+@pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 8, 64])
+def test_hash_pass_matches_hashlib_and_the_utf8_decoder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, block_bytes: int
+) -> None:
+    """Every block size puts a multi-byte character across some block boundary, so the
+    ASCII shortcut must never skip a block while a character is pending."""
+    monkeypatch.setattr(discover, "HASH_BLOCK_BYTES", block_bytes)
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    try:
+        data.decode("utf-8")
+        valid = True
+    except UnicodeDecodeError:
+        valid = False
+    assert hash_and_check_utf8(path) == (hashlib.sha256(data).hexdigest(), valid)
 
 
 def test_unfinished_download_is_skipped(data_dir: Path) -> None:
