@@ -21,11 +21,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from loader.errors import MeetingsError
+
+if TYPE_CHECKING:
+    # Imported where a request is made instead: commands that never talk to LACRM (`meetings
+    # load`, `status`, `build`) import this module through the CLI and start ~0.1 s sooner.
+    import httpx
 
 DEFAULT_BASE_URL = "https://api.lessannoyingcrm.com/v2/"
 DEFAULT_REQUESTS_PER_MINUTE = 120.0
@@ -36,9 +39,6 @@ ENV_BASE_URL = "LACRM_BASE_URL"
 ENV_REQUESTS_PER_MINUTE = "LACRM_REQUESTS_PER_MINUTE"
 ENV_BACKOFF_SECONDS = "LACRM_BACKOFF_SECONDS"
 ENV_MAX_BACKOFF_SECONDS = "LACRM_MAX_BACKOFF_SECONDS"
-
-# Failures after which the server cannot have acted on the request: safe to retry any call.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +184,8 @@ class LacrmClient:
         clock: Callable[[], float] = time.monotonic,
         on_attempt: Callable[[AttemptRecord], None] | None = None,
     ) -> None:
+        import httpx
+
         self._settings = settings
         self._http = httpx.Client(
             timeout=settings.timeout_seconds, transport=transport, follow_redirects=False
@@ -310,6 +312,8 @@ class LacrmClient:
     # --- one attempt ----------------------------------------------------------------------------
 
     def _attempt(self, function: str, body: dict[str, Any]) -> Any:
+        import httpx
+
         self._wait_for_slot()
         self.requests_sent += 1
         try:
@@ -322,7 +326,8 @@ class LacrmClient:
                     "Accept": "application/json",
                 },
             )
-        except _NOT_SENT as exc:
+        # Failures after which the server cannot have acted on the request: safe to retry.
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise _Transient(self._describe(exc), None, maybe_processed=False) from None
         except httpx.TransportError as exc:  # timeouts, dropped connections
             raise _Transient(self._describe(exc), None, maybe_processed=True) from None
