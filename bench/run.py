@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -240,6 +241,17 @@ CONTACT_EXPORTS = int(os.environ.get("BENCH_CONTACT_EXPORTS", "52"))
 BUILD_ROWS = int(os.environ.get("BENCH_BUILD_ROWS") or os.environ.get("BENCH_ROWS", "1000000"))
 
 
+def _profile_threads() -> int:
+    """dbt threads of the project's profile (profiles.yml); the constant-SQL twin uses the same."""
+    found = re.search(r"^\s*threads:\s*(\d+)", (PROJECT / "profiles.yml").read_text(), re.M)
+    if found is None:
+        raise RuntimeError("profiles.yml sets no `threads:`")
+    return int(found.group(1))
+
+
+DBT_THREADS = _profile_threads()
+
+
 def _weekly_exports(ctx: Context) -> tuple[Path, list[Path], Path]:
     """A data folder of weekly overlapping Calendly + Cal.com exports (`rows` data rows each
     platform) and BUILD_CONTACTS LACRM contacts; the newest weekly export of each platform is
@@ -379,6 +391,60 @@ def measure_build(ctx: Context) -> list[Row]:
             f" {rerun.seconds - startup.seconds:.2f} s",
         ),
         *history_rows,
+    ]
+
+
+def measure_dbt_floor(ctx: Context) -> list[Row]:
+    """dbt's own cost per node: this project's DAG with constant SQL (bench/dbt_floor.py),
+    timed like the real project -- start-up, the nodes `meetings run` runs (no unit tests),
+    every node of `meetings build` -- after one warm-up build (tables exist, partial parse)."""
+    from dbt_floor import write_trivial_project
+
+    manifest = PROJECT / "target" / "manifest.json"
+    if not ctx.build_rows:  # no build above wrote the manifest of this checkout
+        db = ctx.fresh_db("manifest")
+        run_measured([str(BIN / "meetings"), "build", "--db", str(db), "--select", "none"])
+    folder = ctx.work / "dbt_floor"
+    shutil.rmtree(folder, ignore_errors=True)
+    counts = write_trivial_project(
+        json.loads(manifest.read_text(encoding="utf-8")),
+        folder,
+        ctx.fresh_db("dbt_floor"),
+        DBT_THREADS,
+    )
+    dbt = [str(BIN / "dbt"), "build", "--project-dir", str(folder), "--profiles-dir", str(folder)]
+    run_measured(dbt, cwd=folder)  # warm-up: creates every table and the parse cache
+    startup = run_measured([*dbt, "--select", "none"], cwd=folder)
+    run_nodes = run_measured([*dbt, "--exclude-resource-type", "unit_test"], cwd=folder)
+    build_nodes = run_measured(dbt, cwd=folder)
+    vs = "dbt start-up, same DAG"
+    return [
+        Row(
+            "dbt alone, this DAG with constant SQL: start-up",
+            startup.seconds,
+            startup.cpu_seconds,
+            peak_rss_mb=startup.max_rss_kb / 1024,
+            note=f"dbt build --select none; {counts.describe()}, every model select 1",
+        ),
+        Row(
+            "dbt alone: the nodes meetings run runs",
+            run_nodes.seconds,
+            run_nodes.cpu_seconds,
+            vs,
+            startup.seconds,
+            run_nodes.max_rss_kb / 1024,
+            f"no unit tests, as in meetings run; minus start-up:"
+            f" {run_nodes.seconds - startup.seconds:.2f} s of dbt's own per-node cost",
+        ),
+        Row(
+            "dbt alone: every node of meetings build",
+            build_nodes.seconds,
+            build_nodes.cpu_seconds,
+            vs,
+            startup.seconds,
+            build_nodes.max_rss_kb / 1024,
+            f"minus start-up: {build_nodes.seconds - startup.seconds:.2f} s",
+        ),
     ]
 
 
@@ -559,6 +625,7 @@ MEASUREMENTS: list[Measurement] = [
     measure_generate,
     measure_load,
     measure_build,
+    measure_dbt_floor,
     measure_whole_run,
 ]
 
