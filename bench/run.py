@@ -99,6 +99,21 @@ class Row:
     peak_rss_mb: float | None = None
     note: str = ""
 
+    @classmethod
+    def of(cls, measure: str, run: Run, note: str, vs: tuple[str, float] | None = None) -> Row:
+        """The row of one measured process: its wall and CPU time and peak RSS, compared
+        with `vs` = (what, its seconds) when given."""
+        reference, reference_seconds = vs if vs is not None else ("", None)
+        return cls(
+            measure,
+            run.seconds,
+            run.cpu_seconds,
+            reference,
+            reference_seconds,
+            run.max_rss_kb / 1024,
+            note,
+        )
+
     @property
     def ratio(self) -> float | None:
         if self.seconds is None or not self.reference_seconds:
@@ -170,12 +185,10 @@ def measure_generate(ctx: Context) -> list[Row]:
     size_mb = sum(p.stat().st_size for p in folder.glob("*.csv")) / 1e6
     run = ctx.runs["synth_calendly"]
     return [
-        Row(
+        Row.of(
             f"synth: {ctx.rows:,}-row Calendly export",
-            run.seconds,
-            run.cpu_seconds,
-            peak_rss_mb=run.max_rss_kb / 1024,
-            note=f"python -m loader.synth --single-file ({size_mb:,.0f} MB)",
+            run,
+            f"python -m loader.synth --single-file ({size_mb:,.0f} MB)",
         )
     ]
 
@@ -209,23 +222,17 @@ def measure_load(ctx: Context) -> list[Row]:
             peak_rss_mb=floor.max_rss_kb / 1024,
             note="connect + create table as + close, fresh DB file",
         ),
-        Row(
+        Row.of(
             f"meetings load: {ctx.rows:,}-row Calendly export",
-            load.seconds,
-            load.cpu_seconds,
-            vs,
-            floor_wall,
-            load.max_rss_kb / 1024,
+            load,
             "whole process, fresh DB (start-up, sha256, sniff, insert, manifest)",
+            vs=(vs, floor_wall),
         ),
-        Row(
+        Row.of(
             "meetings load again: nothing new",
-            again.seconds,
-            again.cpu_seconds,
-            vs,
-            floor_wall,
-            again.max_rss_kb / 1024,
+            again,
             "same folder: skipped unread (same path, size and mtime as when it landed)",
+            vs=(vs, floor_wall),
         ),
     ]
 
@@ -333,62 +340,41 @@ def measure_build(ctx: Context) -> list[Row]:
     vs = "dbt start-up"
     history_rows = _rerun_after_contact_history(history_db, contact_history, folder, rerun)
     return [
-        Row(
+        Row.of(
             f"synth: weekly exports, {ctx.build_rows:,} + {ctx.build_rows:,} rows,"
             f" {BUILD_CONTACTS:,} contacts",
-            synth.seconds,
-            synth.cpu_seconds,
-            peak_rss_mb=synth.max_rss_kb / 1024,
-            note="python -m loader.synth --weeks 26 (newest week of each platform held back)",
+            synth,
+            "python -m loader.synth --weeks 26 (newest week of each platform held back)",
         ),
-        Row(
-            "meetings load: the weekly exports + contacts",
-            loaded.seconds,
-            loaded.cpu_seconds,
-            peak_rss_mb=loaded.max_rss_kb / 1024,
-            note=f"fresh DB; {raw_rows}",
-        ),
-        Row(
+        Row.of("meetings load: the weekly exports + contacts", loaded, f"fresh DB; {raw_rows}"),
+        Row.of(
             "hand-written SQL: the same marts, one script",
-            hand.seconds,
-            hand.cpu_seconds,
-            peak_rss_mb=hand.max_rss_kb / 1024,
-            note=f"bench/hand_written.sql, duckdb CLI, copy of the loaded DB; {compared}",
+            hand,
+            f"bench/hand_written.sql, duckdb CLI, copy of the loaded DB; {compared}",
         ),
-        Row(
+        Row.of(
             "meetings build: every model and test",
-            build.seconds,
-            build.cpu_seconds,
-            "hand-written SQL",
-            hand.seconds,
-            build.max_rss_kb / 1024,
+            build,
             "dbt build, all models and tests (full refresh: first build)",
+            vs=("hand-written SQL", hand.seconds),
         ),
-        Row(
+        Row.of(
             "meetings build, models only (no data or unit tests)",
-            models_only.seconds,
-            models_only.cpu_seconds,
-            "hand-written SQL",
-            hand.seconds,
-            models_only.max_rss_kb / 1024,
+            models_only,
             "the same first build with --exclude-resource-type test unit_test",
+            vs=("hand-written SQL", hand.seconds),
         ),
-        Row(
+        Row.of(
             "meetings build --select none: dbt start-up",
-            startup.seconds,
-            startup.cpu_seconds,
-            peak_rss_mb=startup.max_rss_kb / 1024,
-            note="fixed cost of every build: python + dbt (partial) parse, no model runs",
+            startup,
+            "fixed cost of every build: python + dbt (partial) parse, no model runs",
         ),
-        Row(
+        Row.of(
             "meetings run: one more weekly export per platform",
-            rerun.seconds,
-            rerun.cpu_seconds,
-            vs,
-            startup.seconds,
-            rerun.max_rss_kb / 1024,
+            rerun,
             f"load {added:,} new rows + build; minus start-up:"
             f" {rerun.seconds - startup.seconds:.2f} s",
+            vs=(vs, startup.seconds),
         ),
         *history_rows,
     ]
@@ -419,31 +405,23 @@ def measure_dbt_floor(ctx: Context) -> list[Row]:
     build_nodes = run_measured(dbt, cwd=folder)
     vs = "dbt start-up, same DAG"
     return [
-        Row(
+        Row.of(
             "dbt alone, this DAG with constant SQL: start-up",
-            startup.seconds,
-            startup.cpu_seconds,
-            peak_rss_mb=startup.max_rss_kb / 1024,
-            note=f"dbt build --select none; {counts.describe()}, every model select 1",
+            startup,
+            f"dbt build --select none; {counts.describe()}, every model select 1",
         ),
-        Row(
+        Row.of(
             "dbt alone: the nodes meetings run runs",
-            run_nodes.seconds,
-            run_nodes.cpu_seconds,
-            vs,
-            startup.seconds,
-            run_nodes.max_rss_kb / 1024,
+            run_nodes,
             f"no unit tests, as in meetings run; minus start-up:"
             f" {run_nodes.seconds - startup.seconds:.2f} s of dbt's own per-node cost",
+            vs=(vs, startup.seconds),
         ),
-        Row(
+        Row.of(
             "dbt alone: every node of meetings build",
-            build_nodes.seconds,
-            build_nodes.cpu_seconds,
-            vs,
-            startup.seconds,
-            build_nodes.max_rss_kb / 1024,
+            build_nodes,
             f"minus start-up: {build_nodes.seconds - startup.seconds:.2f} s",
+            vs=(vs, startup.seconds),
         ),
     ]
 
@@ -470,21 +448,16 @@ def _rerun_after_contact_history(
     contact_rows = _loaded_rows(db, "lacrm_contacts_csv")
     again = run_measured([meetings, "run", "--data-dir", str(folder), "--db", str(db)])
     return [
-        Row(
+        Row.of(
             f"meetings run: {len(older)} older weekly contact exports",
-            landed.seconds,
-            landed.cpu_seconds,
-            peak_rss_mb=landed.max_rss_kb / 1024,
-            note=f"copy of the built warehouse; {contact_rows:,} contact rows landed in all",
+            landed,
+            f"copy of the built warehouse; {contact_rows:,} contact rows landed in all",
         ),
-        Row(
+        Row.of(
             "meetings run: the same weekly export, after them",
-            again.seconds,
-            again.cpu_seconds,
-            "re-run without them",
-            rerun.seconds,
-            again.max_rss_kb / 1024,
+            again,
             f"history growth: {len(older) + 1} contact exports vs 1 (ratio ~1 = no growth)",
+            vs=("re-run without them", rerun.seconds),
         ),
     ]
 
