@@ -21,11 +21,26 @@ def _resolve(value: str) -> Path:
     return path if path.is_absolute() else (PROJECT_DIR / path)
 
 
+# DuckDB names a database after its file (`meetings.duckdb` -> catalog `meetings`). A catalog
+# named like one of the warehouse's schemas makes `raw.x` or `marts.x` ambiguous in every
+# query, and `main`, `temp` and `system` are DuckDB's own names.
+WAREHOUSE_SCHEMAS = ("raw", "staging", "intermediate", "marts", "seeds", "snapshots")
+RESERVED_CATALOGS = ("main", "temp", "system")
+
+
 def db_path(override: Path | None = None) -> Path:
     """The DuckDB file: `--db`, else `MEETINGS_DB`, else `warehouse/meetings.duckdb`."""
     if override is not None:
-        return override.expanduser().resolve()
-    return _resolve(os.environ.get("MEETINGS_DB", DEFAULT_DB)).resolve()
+        path = override.expanduser().resolve()
+    else:
+        path = _resolve(os.environ.get("MEETINGS_DB", DEFAULT_DB)).resolve()
+    if path.stem.lower() in WAREHOUSE_SCHEMAS + RESERVED_CATALOGS:
+        raise MeetingsError(
+            f"the warehouse cannot be called {path.name}: DuckDB names the database after the"
+            f" file, and {path.stem!r} is also the name of a schema or of DuckDB's own catalog"
+            " — choose another file name, e.g. meetings.duckdb"
+        )
+    return path
 
 
 def data_dir(override: Path | None = None) -> Path:

@@ -94,6 +94,24 @@ def test_bad_setting_is_one_clean_line_before_anything_lands(
     assert not db_file.exists()
 
 
+@pytest.mark.parametrize("name", ["raw.duckdb", "Marts.duckdb", "main.duckdb", "temp.duckdb"])
+@pytest.mark.parametrize("command", ["load", "status", "run"])
+def test_warehouse_named_like_a_schema_is_one_clean_line(
+    data_dir: Path, tmp_path: Path, name: str, command: str
+) -> None:
+    """DuckDB names the database after its file: `raw.duckdb` made `raw.calendly_events`
+    ambiguous (a traceback in `load`), `main.duckdb` failed inside dbt."""
+    db = tmp_path / name
+    folder = [] if command == "status" else ["--data-dir", str(data_dir)]
+    result = runner.invoke(app, [command, *folder, "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith(
+        f"error: {command}: the warehouse cannot be called {name}"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not db.exists()
+
+
 def test_database_in_use_by_another_process_is_busy(data_dir: Path, db_file: Path) -> None:
     db_file.parent.mkdir(parents=True)
     holder = subprocess.Popen(
