@@ -110,6 +110,7 @@ def hash_and_check_utf8(path: Path) -> tuple[str, bool]:
             digest.update(chunk)
             if decoder is None:
                 continue
+            # (a full block is tested in place; only a short last block is copied)
             if (
                 not decoder.getstate()[0]
                 and (block if size == len(block) else chunk.tobytes()).isascii()
