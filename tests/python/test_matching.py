@@ -167,6 +167,34 @@ def test_each_labelled_case_gets_the_expected_method(matched_db: Path, labelled:
         assert contact_id == labelled.true_contact_id, labelled.case
 
 
+def test_every_matched_meeting_counts_in_the_clients_metrics(matched_db: Path) -> None:
+    """A meeting matched to a contact is in that contact's numbers, whatever the spelling of
+    its email (display name, `mailto:`, spaces): the matcher and the data quality flag share
+    one definition of an address. Only text with no single address is `invalid_email`."""
+    matched = dict(
+        _query(
+            matched_db,
+            "select contact_id, count(*) from marts.fct_meetings"
+            " where contact_id is not null and is_counted and status is not null group by 1",
+        )
+    )
+    counted = dict(
+        _query(
+            matched_db,
+            "select contact_id, total_meetings from marts.contact_meeting_metrics"
+            " where total_meetings > 0",
+        )
+    )
+    assert counted == matched
+    flagged = _query(
+        matched_db,
+        "select f.platform_invitee_key from marts.data_quality_issues as d"
+        " join marts.fct_meetings as f using (meeting_id)"
+        " where d.issue_code = 'invalid_email' order by 1",
+    )
+    assert flagged == [("m19",), ("m20",)]
+
+
 def test_unmatched_meetings_wait_in_the_review_queue_with_reasons(matched_db: Path) -> None:
     queue = {
         str(row[0]): row[1:]
