@@ -162,17 +162,80 @@ def candidate_files(data_dir: Path) -> list[Path]:
     return sorted(files)
 
 
+# A recently modified file counts as completely written once its size and modification time
+# have stayed the same this long; both are checked this often while files are watched.
+STABLE_SECONDS = 1.0
+POLL_SECONDS = 0.2
+
+
+def still_changing_note(settle_seconds: float) -> str:
+    """Why a file that never stopped changing was not loaded (one line)."""
+    return (
+        f"still being written: it was still changing after {settle_seconds:g} s"
+        " (MEETINGS_SETTLE_SECONDS) — it will be loaded on the next run after it stops"
+    )
+
+
+def still_changing(
+    paths: list[Path],
+    settle_seconds: float,
+    *,
+    stable_seconds: float = STABLE_SECONDS,
+    poll_seconds: float = POLL_SECONDS,
+) -> set[Path]:
+    """The CSV files that are still being written: watched, all together, from now on.
+
+    A file modified less than `settle_seconds` ago (a copy or download that may not have
+    finished) is watched until its size and modification time stay the same for
+    `stable_seconds`; it is still changing if it changes after `settle_seconds` of watching.
+    A folder of just-copied files therefore costs about `stable_seconds` in all, and
+    `settle_seconds` 0 loads every file at once without watching.
+    """
+    if settle_seconds <= 0:
+        return set()
+    stable_seconds = min(stable_seconds, settle_seconds)
+    now_wall, started = time.time(), time.monotonic()
+    watched: dict[Path, tuple[tuple[int, int], float]] = {}  # path -> (size, mtime), since
+    for path in paths:
+        if path.suffix.lower() not in CSV_SUFFIXES:
+            continue  # not loaded whatever its age: nothing to wait for
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # gone or unreadable: inspect() reports it
+        if now_wall - stat.st_mtime < settle_seconds:
+            watched[path] = ((stat.st_size, stat.st_mtime_ns), started)
+    changing: set[Path] = set()
+    while watched:
+        time.sleep(poll_seconds)
+        now = time.monotonic()
+        for path, (seen, since) in list(watched.items()):
+            try:
+                stat = path.stat()
+            except OSError:
+                del watched[path]  # removed or renamed meanwhile: inspect() reports it
+                continue
+            current = (stat.st_size, stat.st_mtime_ns)
+            if current != seen and now - started > settle_seconds:
+                changing.add(path)
+                del watched[path]
+            elif current != seen:
+                watched[path] = (current, now)
+            elif now - since >= stable_seconds:
+                del watched[path]  # unchanged long enough: written completely
+    return changing
+
+
 def inspect(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     data_dir: Path,
     tz: ZoneInfo,
-    settle_seconds: float = 0.0,
 ) -> ExportFile | Problem:
     """Recognise one file by its first bytes and header; never guess from its folder or name.
 
     `con` is unused since sniffing moved to Python (sniff.py); it is kept for callers.
-    A file modified less than `settle_seconds` ago may still be being written: skipped.
+    Whether a recent file has finished being written is settled before (`still_changing`).
     """
     rel = path.relative_to(data_dir).as_posix()
     suffix = path.suffix.lower()
@@ -189,14 +252,6 @@ def inspect(
             "skipped",
             "file is empty (0 bytes) — if it is still being saved it will load on the next"
             " run; otherwise export it again",
-        )
-    age = time.time() - stat.st_mtime
-    if age < settle_seconds:
-        return Problem(
-            rel,
-            "skipped",
-            f"modified {max(age, 0):.0f} s ago, it may still be being written"
-            " — it will be loaded on the next run",
         )
     sha, is_utf8 = hash_and_check_utf8(path)
     dialect = sniff(path)

@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from loader.discover import ExportFile, Problem, candidate_files, inspect, is_unchanged
+from loader.discover import (
+    ExportFile,
+    Problem,
+    candidate_files,
+    inspect,
+    is_unchanged,
+    still_changing,
+    still_changing_note,
+)
 from loader.errors import FileChanged, LoadNotFinished, MeetingsError
 from loader.land import (
     FinishedLoad,
@@ -151,21 +159,32 @@ def load_folder(
 ) -> list[FileOutcome]:
     """Land every new export under `data_dir`, oldest export first, one transaction each.
 
-    Files modified less than `settle_seconds` ago are skipped (maybe still being written).
+    Files modified less than `settle_seconds` ago are first watched (all together) until
+    they stop changing; one still changing after `settle_seconds` is skipped this run.
     """
     if not data_dir.is_dir():
         raise MeetingsError(f"data folder {data_dir} does not exist; create it or pass --data-dir")
     ensure_raw_tables(con)
     outcomes = _finished_interrupted(finish_interrupted_loads(con))
     finished = {o.rel_path for o in outcomes}
-    exports: list[ExportFile] = []
+    paths: list[Path] = []
     for path in candidate_files(data_dir):
         if (known := _already_landed_here(con, path, data_dir)) is not None:
             if known.rel_path not in finished:  # listed once, as finished above
                 outcomes.append(known)
             continue
+        paths.append(path)
+    changing = still_changing(paths, settle_seconds)
+    exports: list[ExportFile] = []
+    for path in paths:
+        if path in changing:
+            rel_path = path.relative_to(data_dir).as_posix()
+            outcomes.append(
+                FileOutcome(rel_path, "skipped", note=still_changing_note(settle_seconds))
+            )
+            continue
         try:
-            found = inspect(con, path, data_dir, tz, settle_seconds)
+            found = inspect(con, path, data_dir, tz)
         except OSError as exc:  # removed, locked or unreadable between listing and reading
             found = Problem(path.relative_to(data_dir).as_posix(), "skipped", _unreadable(exc))
         if isinstance(found, Problem):

@@ -66,8 +66,11 @@ def export_timezone() -> ZoneInfo:
 
 
 def settle_seconds() -> float:
-    """`MEETINGS_SETTLE_SECONDS` (default 5): files modified more recently than this are
-    skipped by `meetings load` as possibly still being written, and loaded on the next run."""
+    """`MEETINGS_SETTLE_SECONDS` (default 5): `meetings load` watches files modified more
+    recently than this until their size and modification time stop changing (about a second
+    for a folder of just-copied exports, all watched together) and then loads them; a file
+    still changing after this many seconds is skipped and loaded on the next run. 0 loads
+    every file at once without waiting."""
     value = os.environ.get("MEETINGS_SETTLE_SECONDS", str(DEFAULT_SETTLE_SECONDS))
     try:
         seconds = float(value)
@@ -76,7 +79,7 @@ def settle_seconds() -> float:
     if seconds < 0:
         raise MeetingsError(
             f"MEETINGS_SETTLE_SECONDS={value!r} is not a number of seconds (e.g. 5, or 0 to"
-            " load files however recently they changed)"
+            " load files at once, without waiting for recent ones to stop changing)"
         )
     return seconds
 

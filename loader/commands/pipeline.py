@@ -54,7 +54,10 @@ def load(data_dir: DataDirOption = None, db: DbOption = None) -> None:
 
     Files are recognised by their header, not their folder. A file whose content was
     already loaded (same bytes, any name) is skipped. Each file lands completely or not
-    at all. Exit code 1 if any file was rejected.
+    at all. A file modified in the last `MEETINGS_SETTLE_SECONDS` (default 5) is loaded
+    once its size and modification time stop changing (about a second); one still being
+    written after that long is skipped until the next run. Exit code 1 if any file was
+    rejected.
     """
     with user_errors("load"):
         outcomes = load_exports(data_dir, db)

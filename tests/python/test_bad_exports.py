@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from loader.cli import app
 from loader.formats import CALENDLY
 
-from factories import REPO
+from factories import REPO, SAMPLE_DIR, calendly_row
 
 FIXTURES = REPO / "tests" / "fixtures" / "bad_exports"
 AS_OF = ["--vars", '{"as_of": "2026-11-27 12:00:00+00"}']
@@ -312,19 +312,91 @@ def test_non_csv_file_in_the_folder(
     assert raw_count(query) == 3
 
 
-def test_recently_modified_file_waits_for_the_next_run(
+def test_just_copied_exports_load_in_the_same_run(
+    data_dir: Path, db_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copying a folder of exports in and running `meetings load` at once loads them all
+    (with the default settle time they used to be skipped as "maybe still being written")."""
+    monkeypatch.delenv("MEETINGS_SETTLE_SECONDS")  # the default, 5 s
+    copied = []
+    for export in sorted(SAMPLE_DIR.rglob("*.csv")):
+        target = data_dir / export.relative_to(SAMPLE_DIR)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(export, target)  # a fresh modification time, as a copy gets
+        copied.append(target)
+    assert len(copied) == 6
+    assert all(time.time() - path.stat().st_mtime < 5 for path in copied)
+    result = load(data_dir, db_file)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "6 loaded, 0 skipped, 0 rejected (50 rows landed)" in result.stdout
+
+
+def test_file_still_being_written_after_the_settle_time_waits_for_the_next_run(
     data_dir: Path, db_file: Path, query: Query, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MEETINGS_SETTLE_SECONDS", "60")
-    rel = drop(data_dir, "good_export.csv", "events-export.csv")
+    """A download that keeps growing for longer than MEETINGS_SETTLE_SECONDS is skipped with
+    one line; the file beside it loads; once the writer is done, the next run loads it."""
+    monkeypatch.setenv("MEETINGS_SETTLE_SECONDS", "2")
+    done = drop(data_dir, "good_export.csv", "events-export-20261001.csv")
+    growing = data_dir / "calendly" / "events-export-20261002.csv"
+    rel = growing.relative_to(data_dir).as_posix()
+    with growing.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerow(CALENDLY.known_columns)
+    stop = threading.Event()
+    written: list[int] = []
+
+    def append_rows() -> None:  # one booking every 0.1 s until told to stop
+        with growing.open("a", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=CALENDLY.known_columns)
+            while not stop.is_set():
+                writer.writerow(calendly_row(100 + len(written)))
+                handle.flush()
+                written.append(1)
+                time.sleep(0.1)
+
+    writer = threading.Thread(target=append_rows)
+    writer.start()
+    try:
+        started = time.monotonic()
+        result = load(data_dir, db_file)
+        elapsed = time.monotonic() - started
+        assert writer.is_alive()
+    finally:
+        stop.set()
+        writer.join()
+    assert_refused(
+        result,
+        query,
+        rel,
+        "skipped",
+        "still being written: it was still changing after 2 s (MEETINGS_SETTLE_SECONDS)"
+        " — it will be loaded on the next run after it stops",
+        exit_code=0,
+    )
+    assert elapsed >= 2  # watched for the settle time before giving up
+    assert "1 loaded, 1 skipped, 0 rejected (3 rows landed)" in result.stdout
+    assert raw_count(query, done) == 3
+    # The writer is done: the next run (at once, the file only just stopped) loads all of it.
+    again = load(data_dir, db_file)
+    assert again.exit_code == 0, again.output
+    assert again.stderr == ""
+    assert raw_count(query, rel) == len(written) > 20
+    assert manifest(query, rel) == [("loaded", len(written))]
+
+
+@pytest.mark.parametrize("suffix", [".crdownload", ".part"])
+def test_unfinished_download_is_skipped_not_waited_for(
+    data_dir: Path, db_file: Path, query: Query, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    monkeypatch.delenv("MEETINGS_SETTLE_SECONDS")  # the default, 5 s
+    rel = drop(data_dir, "good_export.csv", f"events-export.csv{suffix}")
+    drop(data_dir, "good_export.csv", "events-export-20261001.csv")
+    started = time.monotonic()
     result = load(data_dir, db_file)
-    assert_refused(result, query, rel, "skipped", "it may still be being written", exit_code=0)
-    # A minute later (mtime moved back instead of waiting) it loads, once.
-    old = time.time() - 120
-    os.utime(data_dir / rel, (old, old))
-    assert load(data_dir, db_file).exit_code == 0
-    assert raw_count(query, rel) == 3
-    assert manifest(query, rel) == [("loaded", 3)]
+    assert time.monotonic() - started < 5  # the partial file was not watched
+    assert_refused(result, query, rel, "skipped", "an unfinished download or copy", exit_code=0)
+    assert "1 loaded, 1 skipped, 0 rejected (3 rows landed)" in result.stdout
 
 
 def test_file_growing_while_it_is_loaded_is_skipped(

@@ -1,4 +1,6 @@
 import hashlib
+import os
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +16,7 @@ from loader.discover import (
     exported_at_from_name,
     hash_and_check_utf8,
     inspect,
+    still_changing,
 )
 from loader.formats import CALCOM, CALENDLY
 
@@ -175,3 +178,35 @@ def test_unfinished_download_is_skipped(data_dir: Path) -> None:
     found = inspect(duckdb.connect(), path, data_dir, NY)
     assert isinstance(found, Problem) and found.status == "skipped"
     assert found.reason == "an unfinished download or copy — it will be loaded once complete"
+
+
+def test_recent_files_are_watched_together_until_they_stop_changing(
+    data_dir: Path, write_csv: WriteCsv
+) -> None:
+    """23 just-copied exports cost about one stable second in all, not one each."""
+    paths = [
+        write_csv(data_dir / "calendly" / f"events-export-202610{n:02d}.csv", [calendly_row(n)])
+        for n in range(1, 24)
+    ]
+    started = time.monotonic()
+    assert still_changing(paths, 5) == set()
+    elapsed = time.monotonic() - started
+    assert discover.STABLE_SECONDS <= elapsed < 3, elapsed
+
+
+def test_settle_time_zero_watches_nothing(data_dir: Path, write_csv: WriteCsv) -> None:
+    path = write_csv(data_dir / "calendly" / "events-export.csv", [calendly_row(1)])
+    started = time.monotonic()
+    assert still_changing([path], 0) == set()
+    assert time.monotonic() - started < 0.1
+
+
+def test_old_and_partial_files_are_not_watched(data_dir: Path, write_csv: WriteCsv) -> None:
+    old = write_csv(data_dir / "calendly" / "events-export.csv", [calendly_row(1)])
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    partial = data_dir / "calendly" / "events-export (1).csv.crdownload"
+    partial.write_text("Invitee Name,Inv")
+    started = time.monotonic()
+    assert still_changing([old, partial], 5) == set()
+    assert time.monotonic() - started < 0.5
