@@ -803,6 +803,123 @@ from hand.fct_meetings
 where start_at is not null and is_counted and not has_data_issue
 group by all;
 
+-- Host x month x platform (marts/reporting): the meetings of fct_meetings_monthly by host. A
+-- host is the lower-cased email; a name-only meeting takes the one email its name has
+-- elsewhere (else stays under the name); no host at all -> `unknown host`. Latest name shown.
+create or replace table hand.host_meetings_monthly as
+with counted as (
+    select
+        *,
+        nullif(lower(trim(host_email)), '') as email_key,
+        nullif(trim(host_name), '') as name_clean,
+        lower(nullif(trim(host_name), '')) as name_key
+    from hand.fct_meetings
+    where start_at is not null and is_counted and not has_data_issue
+),
+name_email as (
+    select name_key, any_value(email_key) as email_key
+    from counted
+    where name_key is not null and email_key is not null
+    group by name_key
+    having count(distinct email_key) = 1
+),
+keyed as (
+    select
+        c.*,
+        coalesce(c.email_key, n.email_key) as host_email,
+        coalesce(c.email_key, n.email_key, 'name:' || c.name_key) as host_key
+    from counted as c
+    left join name_email as n on c.name_key = n.name_key
+),
+names as (
+    select host_key, arg_max(name_clean, (start_at, meeting_id)) as host_name
+    from keyed
+    where host_key is not null
+    group by host_key
+),
+monthly as (
+    select
+        host_key,
+        host_email,
+        cast(date_trunc('month', local_date(start_at)) as date) as meeting_month,
+        platform,
+        count(*) as booked,
+        count(*) filter (where status = 'completed') as completed,
+        count(*) filter (where status = 'canceled') as canceled,
+        count(*) filter (where status = 'no_show') as no_show,
+        count(*) filter (where status = 'scheduled') as scheduled,
+        count(*) filter (where status = 'completed' and is_portfolio_review) as reviews,
+        count(distinct contact_id) as contact_count
+    from keyed
+    group by all
+)
+select
+    case when m.host_key is null then 'unknown host' else coalesce(n.host_name, m.host_email) end
+        as host_name,
+    m.host_email,
+    m.meeting_month,
+    m.platform,
+    cast(m.booked as integer) as booked_meetings,
+    cast(m.completed as integer) as completed_meetings,
+    cast(m.canceled as integer) as canceled_meetings,
+    cast(m.no_show as integer) as no_show_meetings,
+    cast(m.scheduled as integer) as scheduled_meetings,
+    cast(m.reviews as integer) as portfolio_reviews_completed,
+    cast(m.contact_count as integer) as unique_contacts,
+    cast(m.no_show / nullif(m.completed + m.no_show, 0) as double) as no_show_rate
+from monthly as m
+left join names as n on m.host_key = n.host_key;
+
+-- One row per client (a current contact with a completed meeting): portfolio review due
+-- 12 months (dbt var portfolio_review_interval_months) after the last completed review, else
+-- after the first completed meeting; due_soon within 30 days (portfolio_review_due_soon_days).
+create or replace table hand.portfolio_review_due as
+with per_client as (
+    select
+        contact_id,
+        min(start_at) filter (where status = 'completed') as first_meeting_at,
+        max(start_at) filter (where status = 'completed' and is_portfolio_review)
+            as last_portfolio_review_at,
+        min(start_at) filter (where status = 'scheduled' and is_portfolio_review)
+            as next_portfolio_review_at,
+        arg_max_null(coalesce(host_name, host_email), (start_at, meeting_id))
+            filter (where status = 'completed') as last_host_name
+    from hand.fct_meetings
+    where contact_id is not null and status is not null and is_counted and not has_data_issue
+    group by contact_id
+    having count(*) filter (where status = 'completed') > 0
+),
+dated as (
+    select
+        *,
+        local_date(getvariable('as_of')) as as_of_date,
+        cast(
+            local_date(coalesce(last_portfolio_review_at, first_meeting_at)) + interval 12 month
+            as date
+        ) as review_due_on
+    from per_client
+)
+select
+    c.contact_id,
+    c.full_name,
+    c.primary_email,
+    d.first_meeting_at,
+    d.last_portfolio_review_at,
+    d.next_portfolio_review_at,
+    d.review_due_on,
+    cast(greatest(d.as_of_date - d.review_due_on, 0) as integer) as days_overdue,
+    case
+        when d.next_portfolio_review_at is not null then 'scheduled'
+        when d.review_due_on < d.as_of_date then 'overdue'
+        when d.review_due_on <= d.as_of_date + 30 then 'due_soon'
+        else 'ok'
+    end as review_status,
+    d.last_portfolio_review_at is null as has_never_had_review,
+    d.last_host_name,
+    getvariable('as_of') as as_of
+from dated as d
+inner join hand.dim_contacts as c on d.contact_id = c.contact_id;
+
 create or replace table hand.unclassified_event_types as
 select
     event_type_name,

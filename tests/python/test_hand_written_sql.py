@@ -41,6 +41,8 @@ MARTS = (
     "orphaned_meetings",
     "contact_meeting_metrics",
     "fct_meetings_monthly",
+    "host_meetings_monthly",
+    "portfolio_review_due",
     "data_quality_issues",
     "export_coverage",
     "export_gaps",
