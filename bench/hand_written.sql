@@ -50,7 +50,28 @@ create or replace temp macro email_in_parentheses(x) as coalesce(
     nullif(trim(regexp_extract(x, '\(([^()]*@[^()]*)\)\s*$', 1)), ''),
     case when regexp_matches(trim(x), '^[^\s()]+@[^\s()]+$') then trim(x) end
 );
-create or replace temp macro is_valid_email(x) as regexp_full_match(x, '[^@\s]+@[^@\s]+\.[^@\s]+');
+-- The one definition of an address (dbt macro email_address): text that holds exactly one.
+create or replace temp macro email_cleaned(x) as
+    trim(regexp_replace(replace(lower(x), 'mailto:', ''), '\s*@\s*', '@', 'g'));
+create or replace temp macro email_candidate(c) as trim(
+    coalesce(
+        nullif(regexp_extract(c, '<([^<>]*)>', 1), ''),
+        nullif(regexp_extract(c, '\(([^()]*@[^()]*)\)', 1), ''),
+        regexp_replace(c, '\([^()@]*\)', '', 'g')
+    ),
+    ' "''.,;'
+);
+create or replace temp macro is_valid_email(x) as case when x is not null then
+    len(list_distinct(list_transform(
+        regexp_extract_all(email_cleaned(x), '[^\s<>()\[\]"'',;:]+@[^\s<>()\[\]"'',;:]+'),
+        lambda found: trim(found, '.')
+    ))) = 1
+    and regexp_full_match(
+        email_candidate(email_cleaned(x)),
+        '[a-z0-9!#$%&''*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&''*+/=?^_`{|}~-]+)*'
+        || '@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+'
+    )
+end;
 create or replace temp macro local_date(ts) as cast(timezone(getvariable('export_time_zone'), ts) as date);
 
 -- ---------------------------------------------------------------------------------------
