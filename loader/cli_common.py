@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
+from loader import settings
 from loader.errors import MeetingsError
+from loader.run_lock import RUN_IN_PROGRESS_EXIT_CODE, RunInProgress, run_lock
 
 # Logs of cron jobs and CI are not terminals: give tables room instead of rich's 80 columns.
 _WIDTH = None if sys.stdout.isatty() else 160
@@ -56,3 +58,18 @@ def user_errors(action: str) -> Iterator[None]:
         if state["debug"]:
             raise
         fail(f"{action}: {exc}")
+
+
+@contextmanager
+def one_run_at_a_time(db: Path | None, command: str) -> Iterator[None]:
+    """Hold the warehouse's run lock (`<warehouse>.lock`) for the whole `meetings <command>`;
+    if another run holds it, end at once: one line on stderr, exit code 75 (EX_TEMPFAIL)."""
+    with ExitStack() as held:
+        with user_errors(command.split()[0]):  # a bad --db, a folder it cannot write to
+            path = settings.db_path(db)
+            try:
+                held.enter_context(run_lock(path, f"meetings {command}"))
+            except RunInProgress as exc:
+                err_console.print(str(exc), highlight=False, markup=False, soft_wrap=True)
+                raise typer.Exit(code=RUN_IN_PROGRESS_EXIT_CODE) from None
+        yield

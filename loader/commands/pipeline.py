@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from loader import dbt, settings
-from loader.cli_common import DataDirOption, DbOption, console, err_console, fail, user_errors
+from loader.cli_common import (
+    DataDirOption,
+    DbOption,
+    console,
+    err_console,
+    fail,
+    one_run_at_a_time,
+    user_errors,
+)
 from loader.commands.sync import SyncOptions, check_sync_ready, export_to_lacrm
 from loader.ingest import FileOutcome, load_folder
 from loader.land import connect, ensure_raw_tables
@@ -57,9 +65,10 @@ def load(data_dir: DataDirOption = None, db: DbOption = None) -> None:
     at all. A file modified in the last `MEETINGS_SETTLE_SECONDS` (default 5) is loaded
     once its size and modification time stop changing (about a second); one still being
     written after that long is skipped until the next run. Exit code 1 if any file was
-    rejected.
+    rejected; 75 if another `meetings run`, `load` or `sync --apply` is using the warehouse
+    (nothing was done: try again later).
     """
-    with user_errors("load"):
+    with one_run_at_a_time(db, "load"), user_errors("load"):
         outcomes = load_exports(data_dir, db)
     if any(o.status == "rejected" for o in outcomes):
         raise typer.Exit(code=1)
@@ -97,23 +106,27 @@ def run(
 
     The build still runs when a file was rejected (the other files are fine), but the
     exit code is 1 so a cron job notices. The LACRM sync runs only after a build whose
-    models and tests all passed.
+    models and tests all passed. Exit code 75 if another `meetings run`, `load` or `sync
+    --apply` is using the warehouse (nothing was done: try again later; the lock is the file
+    `<warehouse>.lock`, released when its run ends, however it ends).
     """
-    with user_errors("run"):
-        if apply:  # a missing key or mapping problem fails before the load, not after
-            check_sync_ready()
-        scope = settings.run_test_scope()
-        outcomes = load_exports(data_dir, db)
-        ok = build_models(db, [*RUN_SKIPS, *ctx.args], {"MEETINGS_TEST_SCOPE": scope})
-    if not ok:
-        fail(
-            "run: dbt reported failing models or tests (see above)"
-            + ("; nothing was sent to LACRM" if apply else "")
-        )
-    synced = True
-    if apply:
-        with user_errors("sync"):
-            synced = export_to_lacrm(SyncOptions(db=db, apply=True))
+    # One lock for the load, the build and the sync (the sync inside does not take it again).
+    with one_run_at_a_time(db, "run"):
+        with user_errors("run"):
+            if apply:  # a missing key or mapping problem fails before the load, not after
+                check_sync_ready()
+            scope = settings.run_test_scope()
+            outcomes = load_exports(data_dir, db)
+            ok = build_models(db, [*RUN_SKIPS, *ctx.args], {"MEETINGS_TEST_SCOPE": scope})
+        if not ok:
+            fail(
+                "run: dbt reported failing models or tests (see above)"
+                + ("; nothing was sent to LACRM" if apply else "")
+            )
+        synced = True
+        if apply:
+            with user_errors("sync"):
+                synced = export_to_lacrm(SyncOptions(db=db, apply=True))
     if any(o.status == "rejected" for o in outcomes):
         fail("run: some files were rejected (see the load summary)")
     if not synced:

@@ -6,7 +6,7 @@ import logging
 import sys
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,7 +16,14 @@ from zoneinfo import ZoneInfo
 import typer
 
 from loader import settings
-from loader.cli_common import DbOption, console, err_console, fail, user_errors
+from loader.cli_common import (
+    DbOption,
+    console,
+    err_console,
+    fail,
+    one_run_at_a_time,
+    user_errors,
+)
 from loader.errors import MeetingsError
 from loader.lacrm.audit import AuditLog
 from loader.lacrm.client import ClientSettings, LacrmClient
@@ -259,7 +266,8 @@ def sync(
     meeting becomes an event on the contact's timeline (CreateEvent), and an event whose
     meeting was canceled later is renamed "Canceled: ..." (EditEvent). Needs LACRM_API_KEY
     (except `--offline`). Every call of an `--apply` run is recorded in `sync.lacrm_audit`.
-    Exit code 1 if any call failed.
+    Exit code 1 if any call failed; with `--apply`, 75 if another `meetings run`, `load` or
+    `sync --apply` is using the warehouse (nothing was done: try again later).
     """
     options = SyncOptions(
         db=db,
@@ -271,7 +279,9 @@ def sync(
         stop_after_failures=stop_after_failures,
         verbose=verbose,
     )
-    with user_errors("sync"):
+    # A dry run writes nothing: only --apply waits its turn with `meetings run` and `load`.
+    lock = one_run_at_a_time(db, "sync --apply") if apply else nullcontext()
+    with lock, user_errors("sync"):
         ok = export_to_lacrm(options)
     if not ok:
         fail("sync: some LACRM calls failed (listed above); run `meetings sync --apply` again")

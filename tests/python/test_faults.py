@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -170,9 +171,11 @@ def test_sigkill_mid_file_leaves_nothing_half_loaded(
     ) == [(SMALL_NAME, "loaded", 1), (BIG_NAME, "loaded", BIG_ROWS)]
 
 
-def test_second_load_while_one_runs_fails_fast_as_busy(
+def test_second_load_while_one_runs_ends_at_once_on_the_run_lock(
     drop_folder: Path, db_file: Path, query: Query, running: Callable[[list[str]], Running]
 ) -> None:
+    """The second `meetings load` (a cron job firing again) finds the first one's run lock:
+    one line naming it, exit code 75, before it opens anything."""
     args = ["load", "--data-dir", str(drop_folder), "--db", str(db_file)]
     second = subprocess.Popen(
         [*MEETINGS_ON_CUE, *args],
@@ -195,12 +198,14 @@ def test_second_load_while_one_runs_fails_fast_as_busy(
             second.kill()
             second.communicate()
 
-    assert second.returncode == 1
-    assert "database busy" in err
-    assert "wait for it to finish and retry" in err
-    assert len(err.strip().splitlines()) == 1
-    assert "Traceback" not in err + out
-    assert elapsed < 10  # DuckDB's lock error is immediate: no waiting, no hanging
+    assert second.returncode == 75
+    assert re.fullmatch(
+        rf"another meetings run is in progress \(meetings load, pid {first.process.pid},"
+        r" since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\)\n",
+        err,
+    ), err
+    assert out == ""  # ("ready" was read above)
+    assert elapsed < 10  # the lock is tried, not waited for: no hanging
 
     # The first load is not disturbed: it finishes with every row exactly once.
     assert first.process.wait(timeout=300) == 0
