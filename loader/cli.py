@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 
 from loader.cli_common import PASSTHROUGH, state
-from loader.commands import backup, contacts, docs, pipeline, quarantine, review, status, sync
+from loader.commands import (
+    backup,
+    contacts,
+    docs,
+    pipeline,
+    quarantine,
+    report,
+    review,
+    status,
+    sync,
+)
 
 app = typer.Typer(
     help=(
@@ -40,8 +50,9 @@ app.command(context_settings=PASSTHROUGH)(pipeline.run)
 # --- monitoring ---
 app.command()(status.status)
 
-# --- docs ---
+# --- docs and the report page ---
 app.command()(docs.docs)
+app.command()(report.report)
 
 # --- bad input and faults ---
 app.command()(quarantine.quarantine)

@@ -11,6 +11,7 @@ from loader.errors import MeetingsError
 PROJECT_DIR = Path(os.environ.get("MEETINGS_PROJECT_DIR", Path(__file__).resolve().parent.parent))
 DEFAULT_DB = "warehouse/meetings.duckdb"
 DEFAULT_DATA_DIR = "data"
+REPORT_NAME = "report.html"
 DEFAULT_EXPORT_TZ = "America/New_York"
 DEFAULT_SETTLE_SECONDS = 5.0
 
@@ -48,6 +49,16 @@ def data_dir(override: Path | None = None) -> Path:
     if override is not None:
         return override.expanduser().resolve()
     return _resolve(os.environ.get("MEETINGS_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+
+
+def report_path(override: Path | None = None, db: Path | None = None) -> Path:
+    """The report page: `--out`, else `MEETINGS_REPORT`, else `report.html` beside the
+    warehouse (`warehouse/report.html` with the default warehouse)."""
+    if override is not None:
+        return override.expanduser().resolve()
+    if "MEETINGS_REPORT" in os.environ:
+        return _resolve(os.environ["MEETINGS_REPORT"]).resolve()
+    return db_path(db).with_name(REPORT_NAME)
 
 
 def export_timezone() -> ZoneInfo:

@@ -13,6 +13,20 @@ from loader.formats import CALCOM, CALENDLY
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO / "data" / "sample"
 
+# Debian's chromium (installed by `make chromium`) for the browser tests; Playwright's own
+# browser download is unreachable from these machines.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def calendly_row(n: int, **overrides: str) -> dict[str, str]:
     """One realistic Calendly invitee row; `n` makes its ids and times unique."""

@@ -17,23 +17,10 @@ from loader import docs_site
 from loader.cli import app
 from loader.errors import MeetingsError
 
-from factories import REPO, ServedSite
+from factories import CHROMIUM, CHROMIUM_ARGS, REPO, ServedSite
 
 runner = CliRunner()
 
-# Debian's chromium (installed by `make chromium`); Playwright's own browser download is
-# unreachable from these machines.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FCT = "model.meetings.fct_meetings"
 SCREENSHOT = REPO / "docs" / "img" / "lineage.png"
 # Node types the lineage graph draws (tests and unit tests are switched off for the picture).

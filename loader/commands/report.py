@@ -1,0 +1,63 @@
+"""`meetings report`: write the one-page HTML report from the marts (and open it)."""
+
+from __future__ import annotations
+
+import time
+import webbrowser
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loader import dashboard, settings
+from loader.cli_common import DbOption, console, user_errors
+from loader.errors import MeetingsError
+from loader.land import connect
+
+
+def write_report(db: Path | None, out: Path | None) -> Path:
+    """Render the report from the warehouse's marts into `out` (default warehouse/report.html)."""
+    path = settings.db_path(db)
+    target = settings.report_path(out, db)
+    with connect(path, read_only=True) as con:
+        missing = dashboard.missing_marts(con)
+        if missing:
+            raise MeetingsError(
+                f"the warehouse has no marts.{missing[0]} yet; run `meetings build` first"
+            )
+        html = dashboard.render(con, settings.export_timezone().key)
+    return dashboard.write(html, target)
+
+
+def report(
+    db: DbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Where to write the page. Default: $MEETINGS_REPORT, else report.html"
+            " beside the warehouse (warehouse/report.html).",
+            show_default=False,
+        ),
+    ] = None,
+    open_page: Annotated[
+        bool, typer.Option("--open", help="Open the page in the default browser.")
+    ] = False,
+) -> None:
+    """Write the report page: meetings per month and platform, each advisor's meetings,
+    clients due for a portfolio review, export gaps and the review queue.
+
+    One self-contained HTML file (charts included, no internet needed): open it in a
+    browser or email it. Every number comes from the marts of the last build; `meetings
+    run` writes it again after each successful build.
+    """
+    with user_errors("report"):
+        started = time.perf_counter()
+        written = write_report(db, out)
+    size_mb = written.stat().st_size / 1_000_000
+    console.print(
+        f"Report: {written} ({size_mb:.1f} MB, {time.perf_counter() - started:.1f} s)",
+        highlight=False,
+    )
+    if open_page:
+        webbrowser.open(written.as_uri())
