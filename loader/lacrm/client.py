@@ -280,10 +280,11 @@ class LacrmClient:
         *,
         page_size: int = 500,
     ) -> Iterator[dict[str, Any]]:
-        """Every result of a list function (GetContacts, GetEvents...), page after page.
+        """Every result of a list function (GetContacts, GetEvents, GetCustomFields...), page
+        after page.
 
         Sends `MaxNumberOfResults` and `Page` (from 1) and continues while the reply says
-        `HasMoreResults`.
+        `HasMoreResults`. Each reply is read by `page_results`.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise MeetingsError(f"page size must be 1..{MAX_PAGE_SIZE}, got {page_size}")
@@ -292,16 +293,15 @@ class LacrmClient:
             reply = self.call(
                 function, {**(parameters or {}), "MaxNumberOfResults": page_size, "Page": page}
             )
-            if isinstance(reply, list):  # defensive: an unpaged bare list is the whole answer
-                yield from (item for item in reply if isinstance(item, dict))
-                return
-            if not isinstance(reply, dict) or not isinstance(reply.get("Results"), list):
+            read = page_results(reply)
+            if read is None:
                 raise LacrmError(
-                    f"LACRM {function} page {page}: expected an object with a Results list"
+                    f"LACRM {function} page {page}: expected an object with Results"
+                    " (a list, or an object keyed by id)"
                 )
-            results = reply["Results"]
-            yield from (item for item in results if isinstance(item, dict))
-            if not reply.get("HasMoreResults"):
+            results, has_more = read
+            yield from results
+            if not has_more:
                 return
             if not results:
                 raise LacrmError(
@@ -404,6 +404,27 @@ class LacrmClient:
     def _describe(self, exc: httpx.TransportError) -> str:
         detail = _one_line(str(exc)) or type(exc).__name__
         return self._redact(f"{type(exc).__name__}: {detail}")
+
+
+def page_results(reply: Any) -> tuple[list[dict[str, Any]], bool] | None:
+    """The records of one reply of a list function, and whether more pages follow; None when
+    the reply is not shaped like one.
+
+    The documented shape is `{"HasMoreResults": bool, "Results": [...]}`. *Unverified* (the
+    docs do not say every function answers so): `Results` may also be an object keyed by
+    record id (its values are the records, in order), and a bare list is the whole answer.
+    Items that are not objects are skipped.
+    """
+    if isinstance(reply, list):
+        return [item for item in reply if isinstance(item, dict)], False
+    if not isinstance(reply, dict):
+        return None
+    results = reply.get("Results")
+    if isinstance(results, dict):
+        results = list(results.values())
+    if not isinstance(results, list):
+        return None
+    return [item for item in results if isinstance(item, dict)], bool(reply.get("HasMoreResults"))
 
 
 def _one_line(text: str) -> str:

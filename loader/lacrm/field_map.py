@@ -108,15 +108,6 @@ def check_metric_columns(mappings: Iterable[FieldMapping], columns: Iterable[str
         )
 
 
-def custom_field_definitions(reply: Any) -> list[dict[str, Any]]:
-    """GetCustomFields' answer (a bare list or {"Results": [...]}, unverified) as a list."""
-    if isinstance(reply, dict) and isinstance(reply.get("Results"), list):
-        reply = reply["Results"]
-    if not isinstance(reply, list):
-        raise MeetingsError("LACRM GetCustomFields returned neither a list nor a Results list")
-    return [item for item in reply if isinstance(item, dict)]
-
-
 def check_custom_fields(
     mappings: Iterable[FieldMapping], definitions: list[dict[str, Any]]
 ) -> None:

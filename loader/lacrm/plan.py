@@ -18,7 +18,9 @@ fields are stored and the next diff is empty.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -58,7 +60,9 @@ WITHDRAWN: Final = {
     ),
 }
 PLATFORM_NAMES: Final = {"calendly": "Calendly", "calcom": "Cal.com"}
-MEETING_ID_PREFIX = "meeting_id: "
+MEETING_ID_LABEL = "meeting_id"
+MEETING_ID_PREFIX = f"{MEETING_ID_LABEL}: "
+"""Starts the description line that carries the meeting id (see carries_meeting_id)."""
 # sync.event_map / EventFields attribute -> CreateEvent / EditEvent parameter.
 EVENT_PARAMETERS: Final = {
     "name": "Name",
@@ -282,6 +286,38 @@ def event_fields(meeting: Meeting, tz: ZoneInfo) -> EventFields:
         location=location,
         description="\n".join(lines),
     )
+
+
+# Something that looks like an HTML tag (`<br>`, `<br/>`, `<p class=x>`, `</div>`); a bare `<`
+# in plain text ("a < b", "<3") is not one, so it never swallows the text after it.
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def description_text(description: object) -> str:
+    """An event's Description as plain text, whichever form LACRM returns it in.
+
+    *Unverified* (lacrm-api.md: the event object is unverified beyond its field names): the
+    description is written as plain text with `\\n` line breaks but may come back with other
+    line breaks (`\\r\\n`, `\\r`) or as HTML (`<p>`, `<br>`, entities such as `&amp;`,
+    `&#58;`, `&nbsp;`). Tags become spaces and entities are decoded; line breaks and runs
+    of whitespace are left to the reader's `\\s`.
+    """
+    text = "" if description is None else str(description)
+    return html.unescape(_HTML_TAG.sub(" ", text))
+
+
+def carries_meeting_id(description: object, meeting_id: str) -> bool:
+    """Does this event description carry `meeting_id: <meeting_id>` (written by
+    event_fields), anywhere in it and in any of the forms description_text reads?
+
+    Whitespace around the colon is free; the label must not end a longer word
+    (`other_meeting_id`) and the id must be followed by whitespace or the end, so a
+    meeting id that is only the start of a longer id never matches.
+    """
+    if not meeting_id:
+        return False
+    pattern = rf"(?<![\w-]){re.escape(MEETING_ID_LABEL)}\s*:\s*{re.escape(meeting_id)}(?!\S)"
+    return re.search(pattern, description_text(description)) is not None
 
 
 def since_instant(since: date | None, tz: ZoneInfo) -> datetime | None:

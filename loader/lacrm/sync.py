@@ -1,13 +1,14 @@
 """Carry out a sync plan against LACRM, one call at a time, recording each as it happens.
 
 Safety rules (contract: ../shared/lacrm-api.md, "What safe means"):
-- Custom fields are resolved once with GetCustomFields; a missing one stops everything
-  before the first write.
+- Custom fields are resolved once with GetCustomFields (every page); a missing one stops
+  everything before the first write.
 - EditContact / EditEvent are idempotent and retried by the client on transient errors.
 - CreateEvent is not: a `pending` row is committed before the call; when the outcome is
   unknown (timeout, dropped connection, 5xx, unreadable reply) the contact's events are
-  searched for the meeting id written into the description before creating again. A pending
-  row left by a crash is looked up the same way by the next run.
+  searched for the meeting id written into the description (in whatever form LACRM returns
+  it: see plan.carries_meeting_id) before creating again. A pending row left by a crash is
+  looked up the same way by the next run.
 - After every call its state change and audit rows are committed together, so a stop keeps
   the progress and the next run resumes.
 - A refused call (HTTP 400) is recorded and the run goes on; after `stop_after_failures`
@@ -17,7 +18,6 @@ Safety rules (contract: ../shared/lacrm-api.md, "What safe means"):
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,13 +34,8 @@ from loader.lacrm.client import (
     LacrmError,
     LacrmUnavailableError,
 )
-from loader.lacrm.field_map import (
-    FieldMapping,
-    FieldValue,
-    check_custom_fields,
-    custom_field_definitions,
-)
-from loader.lacrm.plan import MEETING_ID_PREFIX, ContactUpdate, EventCreate, EventEdit, Plan
+from loader.lacrm.field_map import FieldMapping, FieldValue, check_custom_fields
+from loader.lacrm.plan import ContactUpdate, EventCreate, EventEdit, Plan, carries_meeting_id
 from loader.lacrm.state import (
     drop_pending_event,
     mark_event_pending,
@@ -55,7 +50,10 @@ DEFAULT_STOP_AFTER_FAILURES = 5
 CREATE_ROUNDS = 3
 """CreateEvent attempts per meeting in one run when each outcome is unknown and the lookup
 found nothing (each followed by a lookup)."""
-_MEETING_ID = re.compile(rf"^{MEETING_ID_PREFIX}(\S+)\s*$", re.MULTILINE)
+CUSTOM_FIELDS_PAGE_SIZE = 500
+"""GetCustomFields is paged like the search functions (MaxNumberOfResults / Page, 500 by
+default, as issue 18 reports). *Unverified*: lacrm-api.md lists only RecordType and accepts a
+bare list or {"Results": [...]}; client.page_results reads all of those shapes."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +79,12 @@ class SyncResult:
 
 
 def fetch_custom_fields(client: LacrmClient, mappings: list[FieldMapping]) -> None:
-    """Check that every mapped contact custom field exists (GetCustomFields, read only)."""
-    reply = client.call("GetCustomFields", {"RecordType": "Contact"})
-    check_custom_fields(mappings, custom_field_definitions(reply))
+    """Check that every mapped contact custom field exists (GetCustomFields, every page, read
+    only)."""
+    definitions = client.paged(
+        "GetCustomFields", {"RecordType": "Contact"}, page_size=CUSTOM_FIELDS_PAGE_SIZE
+    )
+    check_custom_fields(mappings, list(definitions))
 
 
 def check_fields_audited(
@@ -103,7 +104,7 @@ def find_event(client: LacrmClient, item: EventCreate) -> tuple[str | None, str]
     description; an exact start time preferred), and a note for the audit."""
     candidates: list[tuple[bool, str]] = []
     for event in client.paged("GetEvents", {"ContactId": item.contact_id}):
-        if item.meeting_id not in _MEETING_ID.findall(str(event.get("Description") or "")):
+        if not carries_meeting_id(event.get("Description"), item.meeting_id):
             continue
         event_id = event.get("EventId")
         if event_id is None:

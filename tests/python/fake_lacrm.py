@@ -7,6 +7,13 @@ paging with `MaxNumberOfResults` / `Page` / `HasMoreResults`. Every request is r
 tests can count calls. Fault injection: fail every Nth request with a 500, answer the next
 requests with 429 + Retry-After, or drop the connection after reading a request.
 
+Where the docs leave a reply's form open (issue 18), the fake can answer each variant:
+`description_format` (how an event's Description comes back: as sent, with CRLF or CR line
+breaks, or as HTML), `results_keyed_by_id` (every paged reply's Results as an object keyed by
+record id), `custom_fields_shape` / `custom_fields_page_size` (GetCustomFields as a bare list,
+or paged `{"HasMoreResults", "Results"}`, with a small page size for tests). Events are
+stored as sent; only replies are rendered in the chosen form.
+
 To add a function (EditContact, CreateEvent, ... for the sync work): write a handler
 `(self, params) -> result` and register it in `FakeLacrm._functions` with its allowed
 parameter names.
@@ -14,11 +21,13 @@ parameter names.
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
 import socket
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -70,7 +79,10 @@ EVENT_FIELDS = {
     "RecurrenceRule",
     "EndRecurrenceDate",
 }
+# Read on the descriptions as stored (as the sync sent them), independently of the sync's own
+# reader (loader.lacrm.plan.carries_meeting_id), which tests must be able to catch out.
 MEETING_ID_LINE = re.compile(r"^meeting_id: (\S+)$", re.MULTILINE)
+DESCRIPTION_FORMATS = ("plain", "crlf", "cr", "html")
 
 
 class ApiError(Exception):
@@ -136,9 +148,11 @@ def contact_id(number: int) -> str:
 
 
 def custom_field(name: str, field_type: str, record_type: str = "Contact") -> JsonObject:
-    """A custom field definition as GetCustomFields describes it."""
+    """A custom field definition as GetCustomFields describes it (a stable 31-digit id)."""
     assert field_type in CUSTOM_FIELD_TYPES, field_type
-    return {"CustomFieldId": "", "Name": name, "Type": field_type, "RecordType": record_type}
+    number = zlib.crc32(f"{record_type}/{name}".encode())
+    field_id = f"{4_300_000_000_000_000_000_000_000_000_000 + number:031d}"
+    return {"CustomFieldId": field_id, "Name": name, "Type": field_type, "RecordType": record_type}
 
 
 @dataclass
@@ -155,7 +169,17 @@ class FakeLacrm:
     """Answer every Nth request (1-based count of all requests) with HTTP 500."""
     custom_fields: list[JsonObject] = field(default_factory=list)
     custom_fields_shape: str = "list"
-    """How GetCustomFields answers (unverified in the docs): a bare "list" or "results"."""
+    """How GetCustomFields answers (unverified in the docs): a bare "list" of every field, or
+    "results": paged `{"HasMoreResults", "Results"}` like the search functions."""
+    custom_fields_page_size: int | None = None
+    """With "results": at most this many fields per page, whatever MaxNumberOfResults asks
+    (500 on the real server; small in tests so a few fields span pages)."""
+    description_format: str = "plain"
+    """How event replies carry the Description (unverified): "plain" (as sent), "crlf" (every
+    line ended by CR LF), "cr" (CR between lines) or "html" (a rich-text editor's `<p>`,
+    `<br/>`, `&amp;`, `&#58;`, `&nbsp;`, indented)."""
+    results_keyed_by_id: bool = False
+    """Every paged reply's Results as an object keyed by record id instead of a list."""
     events: dict[str, JsonObject] = field(default_factory=dict)
     notes: list[JsonObject] = field(default_factory=list)
     _rate_limited: list[str] = field(default_factory=list)
@@ -266,7 +290,10 @@ class FakeLacrm:
                 ),
                 self._get_contacts,
             ),
-            "GetCustomFields": (frozenset({"RecordType"}), self._get_custom_fields),
+            "GetCustomFields": (
+                frozenset({"RecordType", "MaxNumberOfResults", "Page"}),
+                self._get_custom_fields,
+            ),
             "EditContact": (
                 frozenset({"ContactId"} | CONTACT_FIELDS | self._custom_field_names("Contact")),
                 self._edit_contact,
@@ -341,8 +368,7 @@ class FakeLacrm:
             raise ApiError("InvalidParameter", f"Invalid SortDirection: {direction!r}")
         if "AdvancedFilters" in params:
             raise ApiError("NotImplemented", "the fake does not implement AdvancedFilters")
-        size = _int_param(params, "MaxNumberOfResults", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-        page = _int_param(params, "Page", 1, 1, None)
+        _page_of(params, [])  # checks MaxNumberOfResults and Page before anything else
         terms = params.get("SearchTerms")
         if terms is not None and not isinstance(terms, str):
             raise ApiError("InvalidParameter", "SearchTerms must be a string")
@@ -361,11 +387,19 @@ class FakeLacrm:
             found = [c for c in found if terms.lower() in json.dumps(c).lower()]
         if sort_by != "Relevance":
             found.sort(key=lambda c: _sort_key(c, sort_by), reverse=direction == "Descending")
-        start = (page - 1) * size
-        return {
-            "HasMoreResults": start + size < len(found),
-            "Results": found[start : start + size],
-        }
+        return self._paged_reply(params, found, "ContactId")
+
+    def _paged_reply(
+        self, params: JsonObject, found: list[JsonObject], id_key: str, cap: int | None = None
+    ) -> JsonObject:
+        """One page of `found`: `{"HasMoreResults", "Results"}`, Results a list or (with
+        `results_keyed_by_id`) an object keyed by each record's `id_key`, in order."""
+        results, more = _page_of(params, found, cap)
+        if not self.results_keyed_by_id:
+            return {"HasMoreResults": more, "Results": results}
+        keyed = {str(item[id_key]): item for item in results}
+        assert len(keyed) == len(results), f"duplicate {id_key} in a keyed reply"
+        return {"HasMoreResults": more, "Results": keyed}
 
     # --- custom fields and contacts (write side) ----------------------------------------------
 
@@ -378,7 +412,11 @@ class FakeLacrm:
             for f in self.custom_fields
             if f.get("RecordType", "Contact") == record_type
         ]
-        return found if self.custom_fields_shape == "list" else {"Results": found}
+        if self.custom_fields_shape == "list":
+            _page_of(params, [])  # paging parameters are checked, but a bare list is all
+            return found
+        assert self.custom_fields_shape == "results", self.custom_fields_shape
+        return self._paged_reply(params, found, "CustomFieldId", self.custom_fields_page_size)
 
     def _edit_contact(self, params: JsonObject) -> Any:
         target = self._get_contact({"ContactId": params.get("ContactId")})
@@ -466,19 +504,28 @@ class FakeLacrm:
         return {"EventId": event_id}
 
     def _edit_event(self, params: JsonObject) -> Any:
-        event = self._get_event({"EventId": params.get("EventId")})
+        event = self._stored_event(params.get("EventId"))
         self._check_event_fields(params, creating=False)
         with self._lock:
             event.update({k: v for k, v in params.items() if k != "EventId"})
         return None
 
-    def _get_event(self, params: JsonObject) -> Any:
-        wanted = params.get("EventId")
+    def _stored_event(self, wanted: Any) -> JsonObject:
         if not isinstance(wanted, str):
             raise ApiError("InvalidParameter", "EventId must be a string")
         if wanted not in self.events:
             raise ApiError("RecordNotFound", f"No event with id {wanted}")
         return self.events[wanted]
+
+    def _get_event(self, params: JsonObject) -> Any:
+        return self._rendered(self._stored_event(params.get("EventId")))
+
+    def _rendered(self, event: JsonObject) -> JsonObject:
+        """An event as a reply carries it: a copy, its Description in `description_format`."""
+        description = event.get("Description")
+        if not isinstance(description, str):
+            return dict(event)
+        return {**event, "Description": render_description(description, self.description_format)}
 
     def _events_of(self, contact: str) -> list[JsonObject]:
         return [
@@ -510,12 +557,12 @@ class FakeLacrm:
                 and (high is None or _instant(e["StartDate"]).date() <= high)
             ]
         found.sort(key=lambda e: _instant(e["StartDate"]), reverse=direction == "Descending")
-        return _page(params, found)
+        return self._paged_reply(params, [self._rendered(e) for e in found], "EventId")
 
     def _get_events_attached_to_contact(self, params: JsonObject) -> Any:
         self._get_contact({"ContactId": params.get("ContactId")})
         found = sorted(self._events_of(params["ContactId"]), key=lambda e: _instant(e["StartDate"]))
-        return _page(params, found)
+        return self._paged_reply(params, [self._rendered(e) for e in found], "EventId")
 
     def _create_note(self, params: JsonObject) -> Any:
         self._get_contact({"ContactId": params.get("ContactId")})
@@ -564,11 +611,34 @@ def _int_param(params: JsonObject, name: str, default: int, low: int, high: int 
     return value
 
 
-def _page(params: JsonObject, found: list[JsonObject]) -> JsonObject:
+def _page_of(
+    params: JsonObject, found: list[JsonObject], cap: int | None = None
+) -> tuple[list[JsonObject], bool]:
+    """The page `Page` of `found` with `MaxNumberOfResults` per page (at most `cap`), and
+    whether more follow."""
     size = _int_param(params, "MaxNumberOfResults", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     page = _int_param(params, "Page", 1, 1, None)
+    if cap is not None:
+        size = min(size, cap)
     start = (page - 1) * size
-    return {"HasMoreResults": start + size < len(found), "Results": found[start : start + size]}
+    return found[start : start + size], start + size < len(found)
+
+
+def render_description(text: str, form: str) -> str:
+    """A description stored as sent (`\\n` line breaks) in one of DESCRIPTION_FORMATS."""
+    assert form in DESCRIPTION_FORMATS, form
+    if form == "plain":
+        return text
+    if form == "crlf":  # Windows line breaks, the last line ended too
+        return text.replace("\n", "\r\n") + "\r\n"
+    if form == "cr":
+        return text.replace("\n", "\r")
+    # As a rich-text editor stores it: escaped, colons and the spaces after them as entities,
+    # one paragraph with <br/> between lines, indented.
+    lines = [
+        html.escape(line, quote=False).replace(": ", "&#58;&nbsp;") for line in text.split("\n")
+    ]
+    return "<p>\n  " + "<br/>\n  ".join(lines) + "\n</p>"
 
 
 def _instant(value: str) -> datetime:

@@ -32,7 +32,12 @@ def client(fake_lacrm: FakeLacrm) -> LacrmClient:
         custom_field("Last Meeting", "Date"),
     ]
     return LacrmClient(
-        ClientSettings(api_key=fake_lacrm.api_key, base_url=fake_lacrm.url, max_attempts=1)
+        ClientSettings(
+            api_key=fake_lacrm.api_key,
+            base_url=fake_lacrm.url,
+            max_attempts=1,
+            requests_per_minute=60_000,  # no throttle wait in tests
+        )
     )
 
 
@@ -94,3 +99,59 @@ def test_events_are_found_by_contact(client: LacrmClient) -> None:
     assert client.call("GetEvent", {"EventId": event_id})["Name"] == "Canceled: Portfolio Review"
     attached = list(client.paged("GetEventsAttachedToContact", {"ContactId": contact_id(1)}))
     assert len(attached) == 1
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ("plain", "Tax & Estate: review\nmeeting_id: m1"),
+        ("crlf", "Tax & Estate: review\r\nmeeting_id: m1\r\n"),
+        ("cr", "Tax & Estate: review\rmeeting_id: m1"),
+        ("html", "<p>\n  Tax &amp; Estate&#58;&nbsp;review<br/>\n  meeting_id&#58;&nbsp;m1\n</p>"),
+    ],
+)
+def test_event_descriptions_come_back_in_the_chosen_form(
+    client: LacrmClient, fake_lacrm: FakeLacrm, form: str, expected: str
+) -> None:
+    fake_lacrm.description_format = form
+    sent = "Tax & Estate: review\nmeeting_id: m1"
+    event_id = client.call("CreateEvent", {**EVENT, "Description": sent}, idempotent=False)[
+        "EventId"
+    ]
+    assert client.call("GetEvent", {"EventId": event_id})["Description"] == expected
+    (found,) = client.paged("GetEvents", {"ContactId": contact_id(1)})
+    assert found["Description"] == expected
+    assert fake_lacrm.events[event_id]["Description"] == sent  # stored as sent
+    assert [e["EventId"] for e in fake_lacrm.events_for_meeting("m1")] == [event_id]
+
+
+def test_paged_results_can_be_keyed_by_id(client: LacrmClient, fake_lacrm: FakeLacrm) -> None:
+    fake_lacrm.results_keyed_by_id = True
+    event_id = client.call("CreateEvent", EVENT, idempotent=False)["EventId"]
+    reply = client.call("GetEvents", {"ContactId": contact_id(1)})
+    assert list(reply["Results"]) == [event_id]
+    assert reply["Results"][event_id]["EventId"] == event_id
+    contacts = client.call("GetContacts", {})["Results"]
+    assert contacts == {contact_id(1): fake_lacrm.contact_by_id(contact_id(1))}
+
+
+def test_custom_fields_page_with_a_small_page_size(
+    client: LacrmClient, fake_lacrm: FakeLacrm
+) -> None:
+    fake_lacrm.custom_fields += [custom_field(f"Extra {n}", "Text") for n in range(3)]
+    fake_lacrm.custom_fields_shape = "results"
+    fake_lacrm.custom_fields_page_size = 2
+    first = client.call("GetCustomFields", {"RecordType": "Contact"})
+    assert first["HasMoreResults"] is True
+    assert [f["Name"] for f in first["Results"]] == ["Total Meetings", "Last Meeting"]
+    last = client.call(
+        "GetCustomFields", {"RecordType": "Contact", "MaxNumberOfResults": 500, "Page": 3}
+    )
+    assert [f["Name"] for f in last["Results"]] == ["Extra 2"]  # 2 a page, whatever was asked
+    assert last["HasMoreResults"] is False
+    ids = {f["CustomFieldId"] for f in fake_lacrm.custom_fields}
+    assert len(ids) == 5 and all(len(i) == 31 for i in ids)
+    fake_lacrm.custom_fields_shape = "list"  # a bare list ignores paging: every field at once
+    assert len(client.call("GetCustomFields", {"RecordType": "Contact", "Page": 1})) == 5
+    with pytest.raises(LacrmApiError, match="Unknown parameter"):
+        client.call("GetCustomFields", {"RecordType": "Contact", "Offset": 2})

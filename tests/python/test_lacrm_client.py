@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from loader.errors import MeetingsError
@@ -11,7 +13,9 @@ from loader.lacrm.client import (
     LacrmAmbiguousError,
     LacrmApiError,
     LacrmClient,
+    LacrmError,
     LacrmUnavailableError,
+    page_results,
 )
 
 from fake_lacrm import FakeLacrm, contact
@@ -80,6 +84,51 @@ def test_exact_multiple_of_page_size_stops_on_has_more_results_false(
     with _client(fake_lacrm) as client:
         assert len(list(client.paged("GetContacts", page_size=2))) == 4
     assert len(fake_lacrm.calls("GetContacts")) == 2
+
+
+def test_results_keyed_by_id_are_read_in_order_across_pages(fake_lacrm: FakeLacrm) -> None:
+    fake_lacrm.results_keyed_by_id = True
+    fake_lacrm.contacts = [contact(n, f"First{n}", "Last") for n in (5, 1, 4, 2, 3)]
+    with _client(fake_lacrm) as client:
+        results = list(client.paged("GetContacts", page_size=2))
+    replies = fake_lacrm.calls("GetContacts")
+    assert [r.parameters["Page"] for r in replies] == [1, 2, 3]
+    assert [r["Name"]["FirstName"] for r in results] == [f"First{n}" for n in (5, 1, 4, 2, 3)]
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (
+            {"HasMoreResults": True, "Results": [{"Id": "1"}, {"Id": "2"}]},
+            ([{"Id": "1"}, {"Id": "2"}], True),
+        ),
+        (
+            {"HasMoreResults": False, "Results": {"2": {"Id": "2"}, "1": {"Id": "1"}}},
+            ([{"Id": "2"}, {"Id": "1"}], False),
+        ),
+        ({"Results": {}}, ([], False)),
+        ({"Results": [{"Id": "1"}, "junk", None]}, ([{"Id": "1"}], False)),
+        ([{"Id": "1"}], ([{"Id": "1"}], False)),  # a bare list is the whole answer
+        ({"HasMoreResults": False}, None),
+        ({"Results": "1,2"}, None),
+        ("not an object", None),
+    ],
+)
+def test_page_results_accepts_a_list_or_an_object_keyed_by_id(reply: Any, expected: Any) -> None:
+    assert page_results(reply) == expected
+
+
+def test_a_page_without_results_is_one_clear_error() -> None:
+    import httpx
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"Results": 7}))
+    settings = ClientSettings(api_key="k", base_url="http://127.0.0.1:9/v2/")
+    with LacrmClient(settings, transport=transport) as client, pytest.raises(LacrmError) as c:
+        list(client.paged("GetEvents"))
+    assert str(c.value) == (
+        "LACRM GetEvents page 1: expected an object with Results (a list, or an object keyed by id)"
+    )
 
 
 def test_http_400_is_a_typed_error_with_code_and_description(fake_lacrm: FakeLacrm) -> None:

@@ -15,7 +15,6 @@ from loader.lacrm.field_map import (
     FieldMapping,
     check_custom_fields,
     check_metric_columns,
-    custom_field_definitions,
     field_value,
     read_field_map,
 )
@@ -60,17 +59,6 @@ def test_unknown_metric_column_is_named() -> None:
         check_metric_columns(
             [FieldMapping("total_meeting", "Total Meetings", "Number")], ["total_meetings"]
         )
-
-
-@pytest.mark.parametrize(
-    "reply",
-    [
-        [{"Name": "Last Meeting", "Type": "Date"}],
-        {"Results": [{"Name": "Last Meeting", "Type": "Date"}]},
-    ],
-)
-def test_both_get_custom_fields_shapes_are_accepted(reply: object) -> None:
-    check_custom_fields([DATE], custom_field_definitions(reply))
 
 
 def test_a_field_differing_only_in_case_is_missing_with_a_hint() -> None:

@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from loader.lacrm.field_map import NOT_COMPUTED
 from loader.lacrm.plan import (
     UNSET,
@@ -15,6 +17,7 @@ from loader.lacrm.plan import (
     Meeting,
     Plan,
     apply_limit,
+    carries_meeting_id,
     diff_contact,
     event_fields,
     plan_timeline,
@@ -75,6 +78,47 @@ def test_event_fields_carry_offset_and_meeting_id() -> None:
     canceled = event_fields(_meeting(status="canceled", event_type_name=None), NEW_YORK)
     assert canceled.name == "Canceled: Meeting"
     assert "Canceled on Cal.com" in canceled.description
+
+
+MEETING = "e89057412babb95a30967f6f3e0fc2f9"
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        f"Review, booked on Calendly.\nmeeting_id: {MEETING}",  # as written
+        f"Review, booked on Calendly.\r\nmeeting_id: {MEETING}\r\n",
+        f"Review, booked on Calendly.\rmeeting_id: {MEETING}",
+        f"meeting_id: {MEETING}\nCanceled on Cal.com: did not take place.",  # not last
+        f"Review, booked on Calendly. meeting_id: {MEETING} (moved by hand)",  # not on its own
+        f"  meeting_id :\t{MEETING}  \n\n",
+        f"<p>Tax &amp; Estate Review, booked on Calendly.<br>meeting_id: {MEETING}</p>",
+        f"<p>Review</p><p>meeting_id&#58;&nbsp;{MEETING}</p>",
+        f"Review<br/>meeting_id&#x3A; {MEETING}<br />",
+        f"<div>Review</div>\n<div>\n  meeting_id:&nbsp;{MEETING}&nbsp;\n</div>",
+        f'<p class="x">a < b, <3<BR>meeting_id: {MEETING}</p>',  # a bare < is not a tag
+    ],
+)
+def test_the_meeting_id_is_found_in_any_form_of_the_description(description: str) -> None:
+    assert carries_meeting_id(description, MEETING)
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        f"meeting_id: {MEETING}0",  # the id is only the start of a longer id
+        f"meeting_id: {MEETING}-2",
+        f"<p>meeting_id&#58;&nbsp;{MEETING}a</p>",
+        f"meeting_id: x{MEETING}",  # ... or the end of one
+        f"other_meeting_id: {MEETING}",
+        f"{MEETING}",  # no label
+        f"meeting_id: {MEETING[:-1]}",  # a shorter id
+        "",
+        None,
+    ],
+)
+def test_another_meeting_id_is_not_this_meeting(description: str | None) -> None:
+    assert not carries_meeting_id(description, MEETING)
 
 
 def test_which_meetings_go_on_the_timeline() -> None:

@@ -211,7 +211,11 @@ def test_first_apply_sends_exactly_the_expected_calls(setup: SyncSetup, shape: s
     assert setup.functions() == (
         ["GetCustomFields"] + ["EditContact"] * len(contacts) + ["CreateEvent"] * len(meetings)
     )
-    assert setup.fake.calls("GetCustomFields")[0].parameters == {"RecordType": "Contact"}
+    assert setup.fake.calls("GetCustomFields")[0].parameters == {
+        "RecordType": "Contact",
+        "MaxNumberOfResults": 500,
+        "Page": 1,
+    }
     edits = {p["ContactId"]: p for f, p in setup.writes() if f == "EditContact"}
     assert sorted(edits) == contacts
     for contact_id in contacts:  # exactly the mart's values, nothing else, no nulls
@@ -408,6 +412,86 @@ def test_pending_create_from_a_crash_is_looked_up_first(setup: SyncSetup) -> Non
     assert result.exit_code == 0, result.output
     assert [f for f, _ in setup.writes()] == ["CreateEvent"]
     assert len(setup.fake.calls("GetEvents")) == 2
+    _assert_everything_in_lacrm(setup)
+
+
+# --- what the live docs leave open (issue 18): read every form LACRM may answer in ----------
+
+
+def _found_existing(setup: SyncSetup) -> list[tuple[Any, ...]]:
+    return setup.rows(
+        "select count(*) from sync.lacrm_audit where detail like '%found existing event%'"
+    )
+
+
+@pytest.mark.parametrize("form", ["crlf", "cr", "html"])
+def test_a_lost_create_is_found_whatever_form_its_description_comes_back_in(
+    setup: SyncSetup, form: str
+) -> None:
+    # LACRM creates the events but the replies are lost; the lookups then read descriptions
+    # with other line breaks, or as HTML (<p>, <br/>, &#58;, &nbsp;).
+    setup.fake.description_format = form
+    setup.fake.after_processing_next("CreateEvent", "drop", count=3)
+    result = setup.invoke("--apply")
+    assert result.exit_code == 0, result.output
+    assert len(setup.fake.calls("GetEvents")) == 3
+    assert _found_existing(setup) == [(3,)]
+    _assert_everything_in_lacrm(setup)  # in particular: no meeting has two events
+
+
+def test_an_event_of_a_longer_meeting_id_is_not_taken_for_this_meeting(setup: SyncSetup) -> None:
+    assert setup.invoke("--apply").exit_code == 0
+    ((meeting_id, event_id),) = setup.rows(
+        f"select meeting_id, event_id from sync.event_map where contact_id = '{ANN}'"
+        " order by meeting_id limit 1"
+    )
+    # The process died before this meeting's CreateEvent went out; the contact has an event
+    # at the same time whose meeting id merely starts with this one.
+    setup.execute(
+        "update sync.event_map set state = 'pending', event_id = null where meeting_id = ?",
+        [meeting_id],
+    )
+    decoy = setup.fake.events[event_id]
+    decoy["Description"] = decoy["Description"].replace(meeting_id, meeting_id + "7")
+    setup.fake.description_format = "html"
+    setup.fake.requests.clear()
+    result = setup.invoke("--apply")
+    assert result.exit_code == 0, result.output
+    assert [f for f, _ in setup.writes()] == ["CreateEvent"]
+    ((new_event,),) = setup.rows(
+        f"select event_id from sync.event_map where meeting_id = '{meeting_id}'"
+    )
+    assert new_event != event_id
+    assert [e["EventId"] for e in setup.fake.events_for_meeting(meeting_id)] == [new_event]
+
+
+def test_results_keyed_by_id_are_read_by_every_paged_call(setup: SyncSetup) -> None:
+    setup.fake.results_keyed_by_id = True  # GetCustomFields and GetEvents
+    setup.fake.custom_fields_shape = "results"
+    setup.fake.after_processing_next("CreateEvent", "drop", count=2)
+    result = setup.invoke("--apply")
+    assert result.exit_code == 0, result.output
+    assert len(setup.fake.calls("GetEvents")) == 2
+    assert _found_existing(setup) == [(2,)]
+    _assert_everything_in_lacrm(setup)
+
+
+def test_every_page_of_custom_fields_is_read(setup: SyncSetup) -> None:
+    setup.fake.custom_fields_shape = "results"
+    setup.fake.custom_fields_page_size = 2  # 7 fields: the mapped ones span all 4 pages
+    result = setup.invoke()
+    assert result.exit_code == 0, result.output
+    assert "all 6 mapped custom fields exist in LACRM" in result.output
+    setup.fake.requests.clear()
+    result = setup.invoke("--apply")
+    assert result.exit_code == 0, result.output
+    calls = setup.fake.calls("GetCustomFields")
+    assert [(r.parameters["Page"], r.parameters["MaxNumberOfResults"]) for r in calls] == [
+        (1, 500),
+        (2, 500),
+        (3, 500),
+        (4, 500),
+    ]
     _assert_everything_in_lacrm(setup)
 
 
