@@ -336,6 +336,7 @@ def measure_build(ctx: Context) -> list[Row]:
         shutil.move(path, folder / path.parent.name / path.name)
     rerun = run_measured([meetings, "run", "--data-dir", str(folder), "--db", str(db)])
     added = _loaded_rows(db) - before
+    ctx.cache["built_db"] = db  # the weekly warehouse after the re-run (measure_report)
     synth = ctx.runs["synth_weekly"]
     vs = "dbt start-up"
     history_rows = _rerun_after_contact_history(history_db, contact_history, folder, rerun)
@@ -568,6 +569,24 @@ def compare_marts(build_db: Path, hand_db: Path) -> str:
     return f"same rows as dbt's {len(marts)} marts ({rows:,} rows)"
 
 
+def measure_report(ctx: Context) -> list[Row]:
+    """`meetings report` on the built weekly warehouse: seconds and the size of the page
+    (aggregates only: the page must stay small however many meetings there are)."""
+    db = ctx.cache.get("built_db")
+    if db is None:
+        return []
+    out = ctx.work / "report.html"
+    report = run_measured([str(BIN / "meetings"), "report", "--db", str(db), "--out", str(out)])
+    size_mb = out.stat().st_size / 1_000_000
+    return [
+        Row.of(
+            "meetings report: the one-page HTML report",
+            report,
+            f"weekly warehouse after the re-run; page {size_mb:.1f} MB (aim: <= 5 s, <= 10 MB)",
+        )
+    ]
+
+
 def measure_whole_run(ctx: Context) -> list[Row]:
     """Peak RSS of the whole benchmark: the largest of every child process it waited for."""
     import resource
@@ -598,6 +617,7 @@ MEASUREMENTS: list[Measurement] = [
     measure_generate,
     measure_load,
     measure_build,
+    measure_report,
     measure_dbt_floor,
     measure_whole_run,
 ]

@@ -17,6 +17,7 @@ from loader.cli_common import (
     one_run_at_a_time,
     user_errors,
 )
+from loader.commands.report import refresh_after_build
 from loader.commands.sync import SyncOptions, check_sync_ready, export_to_lacrm
 from loader.ingest import FileOutcome, load_folder
 from loader.land import connect, ensure_raw_tables
@@ -99,10 +100,10 @@ def run(
         ),
     ] = False,
 ) -> None:
-    """Load new exports, then build; with `--apply`, then sync to LACRM. Extra arguments go
-    to `dbt build`. Unit tests (fixed inputs) are left to `meetings build`, and the data tests
-    of the models that read exports row for row check only the loads this run processes
-    (`meetings build`: all).
+    """Load new exports, build, then write the report page; with `--apply`, then sync to
+    LACRM. Extra arguments go to `dbt build`. Unit tests (fixed inputs) are left to
+    `meetings build`, and the data tests of the models that read exports row for row check
+    only the loads this run processes (`meetings build`: all).
 
     The build still runs when a file was rejected (the other files are fine), but the
     exit code is 1 so a cron job notices. The LACRM sync runs only after a build whose
@@ -123,6 +124,7 @@ def run(
                 "run: dbt reported failing models or tests (see above)"
                 + ("; nothing was sent to LACRM" if apply else "")
             )
+        reported = refresh_after_build(db)
         synced = True
         if apply:
             with user_errors("sync"):
@@ -131,3 +133,5 @@ def run(
         fail("run: some files were rejected (see the load summary)")
     if not synced:
         fail("sync: some LACRM calls failed (listed above); run `meetings sync --apply` again")
+    if not reported:
+        fail("run: the report page could not be written (see above); `meetings report` retries")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from loader import dashboard, settings
-from loader.cli_common import DbOption, console, user_errors
+from loader.cli_common import DbOption, console, err_console, user_errors
 from loader.errors import MeetingsError
 from loader.land import connect
 
@@ -27,6 +27,17 @@ def write_report(db: Path | None, out: Path | None) -> Path:
             )
         html = dashboard.render(con, settings.export_timezone().key)
     return dashboard.write(html, target)
+
+
+def refresh_after_build(db: Path | None) -> bool:
+    """`meetings run`'s last step: write the report again; False (and one line) if it failed."""
+    try:
+        written = write_report(db, None)
+    except MeetingsError as exc:
+        err_console.print(f"[red]error:[/] report: {exc}", highlight=False, soft_wrap=True)
+        return False
+    console.print(f"Report: {written}", highlight=False, soft_wrap=True)
+    return True
 
 
 def report(

@@ -88,6 +88,9 @@ def two_monthly_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     args = ["run", "--data-dir", str(SAMPLE_DIR), "--db", str(db), "--vars", TWO_MONTHLY]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
+    written = db.with_name("report.html")  # `meetings run` wrote the page after its build
+    assert f"Report: {written}" in " ".join(result.output.split())
+    assert "Plotly.newPlot" in written.read_text(encoding="utf-8")
     return db
 
 
