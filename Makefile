@@ -88,3 +88,7 @@ bench: $(STAMP) ## Benchmark: load vs. the DuckDB floor, build vs. hand-written 
 .PHONY: bench-smoke
 bench-smoke: $(STAMP) ## The benchmark at a tiny scale (checks it runs; no timing checks)
 	BENCH_ROWS=2000 BENCH_CONTACTS=500 $(BIN)/python bench/run.py
+
+.PHONY: check-emails
+check-emails: $(STAMP) ## Matched meetings counted in client metrics on a synth corpus with display-name emails
+	$(BIN)/python bench/email_spellings.py
