@@ -6,9 +6,10 @@ Rules (one `Problem` per violation):
   given, each column of the relation as built (so a column added to the SQL but not to the
   YAML is caught). Raw source tables may grow numbered columns (`Question 2`, `attendee3`):
   those are covered by a documented column of the same family (`Question 1`);
-- every model has a primary-key test (no `where` filter, except `__unprocessed_loads__`,
-  which checks every row outside `meetings run`): `unique` + `not_null` on one column (a
-  `not_null` or `primary_key` constraint of an enforced contract counts as not-null),
+- every model has a primary-key test (no `where` filter; the landed lane's run scope is not a
+  `where`: it narrows tests only in `meetings run`, macros/get_where_subquery.sql): `unique`
+  + `not_null` on one column (a `not_null` or `primary_key` constraint of an enforced
+  contract counts as not-null),
   `unique_combination_of_columns`, or a `primary_key` constraint of an enforced contract;
 - every model under `models/marts/` is `access: public`, and every public model has an
   enforced contract.
@@ -114,11 +115,6 @@ def _catalog_columns(catalog: Artifact | None, section: str, unique_id: str) -> 
     return [str(col.get("name", name)) for name, col in (entry.get("columns") or {}).items()]
 
 
-# The `where` placeholder of macros/get_where_subquery.sql: narrowed to new loads only in
-# `meetings run`; `meetings build`, `dbt build` and `make test` check every row with it.
-WHOLE_HISTORY_IN_BUILD = "__unprocessed_loads__"
-
-
 def _tests_by_node(manifest: Artifact) -> dict[str, list[Artifact]]:
     """Enabled generic tests without a `where` filter, by the node they test."""
     tests: dict[str, list[Artifact]] = defaultdict(list)
@@ -126,8 +122,7 @@ def _tests_by_node(manifest: Artifact) -> dict[str, list[Artifact]]:
         if node.get("resource_type") != "test" or not node.get("test_metadata"):
             continue
         config = node.get("config") or {}
-        where = config.get("where")
-        if (where and where != WHOLE_HISTORY_IN_BUILD) or config.get("enabled") is False:
+        if config.get("where") or config.get("enabled") is False:
             continue  # a filtered test does not prove anything about every row
         attached = node.get("attached_node") or next(
             iter((node.get("depends_on") or {}).get("nodes") or []), None

@@ -1,6 +1,12 @@
 with
 
-meetings as (
+deduplicated as (
+
+    select * from {{ ref('int_meetings__deduplicated') }}
+
+),
+
+matched as (
 
     select * from {{ ref('int_meetings__matched') }}
 
@@ -9,6 +15,17 @@ meetings as (
 classified as (
 
     select * from {{ ref('int_meetings__classified') }}
+
+),
+
+meetings as (
+
+    select
+        deduplicated.*,
+        matched.* exclude (matched.meeting_id)
+    from deduplicated
+    inner join matched
+        on deduplicated.meeting_id = matched.meeting_id
 
 ),
 

@@ -4,6 +4,12 @@
 -- emails are not queued.
 with
 
+deduplicated as (
+
+    select * from {{ ref('int_meetings__deduplicated') }}
+
+),
+
 matched as (
 
     select * from {{ ref('int_meetings__matched') }}
@@ -18,9 +24,13 @@ contact_suggestions as (
 
 orphans as (
 
-    select *
+    select
+        deduplicated.*,
+        matched.* exclude (matched.meeting_id)
     from matched
-    where match_status in ('ambiguous', 'unmatched', 'invalid')
+    inner join deduplicated
+        on matched.meeting_id = deduplicated.meeting_id
+    where matched.match_status in ('ambiguous', 'unmatched', 'invalid')
 
 ),
 

@@ -171,13 +171,6 @@ def test_filtered_not_null_is_not_a_key() -> None:
     assert any("no primary-key test" in line for line in _lines(manifest))
 
 
-def test_key_tests_scoped_only_in_meetings_run_still_count() -> None:
-    manifest = _good()
-    for name in ("test.proj.not_null_stg_a_id", "test.proj.unique_stg_a_id"):
-        manifest["nodes"][name]["config"]["where"] = "__unprocessed_loads__"
-    assert _lines(manifest) == []
-
-
 def test_other_primary_key_forms_pass() -> None:
     combination = _manifest(
         _model("stg_a", [_column("id"), _column("row")]),

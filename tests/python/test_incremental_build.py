@@ -21,8 +21,6 @@ INCREMENTAL = {
     "int_meetings__calcom_attendees",
     "int_meetings__unioned",
     "int_meetings__deduplicated",
-    "int_meetings__matched",
-    "int_meetings__contact_suggestions",
     "int_contacts__unioned",
     "int_contacts__history",
 }

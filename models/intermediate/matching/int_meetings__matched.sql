@@ -9,18 +9,9 @@
 --      auto-matched; none -> unmatched; an email that does not normalize -> invalid.
 -- Names and domains alone never match: they only feed suggestions in orphaned_meetings.
 --
--- Incremental (delete+insert on meeting_id): a run re-matches only the meetings whose state
--- changed (last_seen_load_id above the stored maximum), unless anything else a match depends
--- on changed since the stored rows were made (contact index, overrides, the two email
--- seeds: match_inputs_fingerprint) -- then every meeting is matched again. Meetings are
--- never deleted upstream, so no stored row goes stale another way.
-{{ config(
-    materialized='incremental',
-    unique_key='meeting_id',
-    incremental_strategy='delete+insert',
-    on_schema_change='append_new_columns'
-) }}
-
+-- Decision lane: recomputed from the landed lane on every build (no bookkeeping), so a
+-- contacts pull, a `meetings resolve` or a seed change takes effect at the next build.
+-- One narrow row per meeting: fct_meetings and orphaned_meetings join it to the meeting.
 with
 
 meetings as (
@@ -47,48 +38,11 @@ internal_domains as (
 
 ),
 
-email_aliases as (
-
-    select * from {{ ref('email_domain_aliases') }}
-
-),
-
--- everything a match depends on besides the meeting itself (normalize_email reads the
--- alias seed), as one value stored on every row
-match_inputs as (
-
-    select
-        md5(concat_ws(
-            '|',
-            {{ rows_fingerprint(
-                'email_index',
-                ['email_normalized', 'contact_id', 'email_kind', 'current_spellings']
-            ) }},
-            {{ rows_fingerprint('overrides', ['email_key', 'decision', 'contact_id']) }},
-            {{ rows_fingerprint('internal_domains', ['email_domain']) }},
-            {{ rows_fingerprint('email_aliases', ['alias_domain', 'canonical_domain']) }}
-        )) as match_inputs_fingerprint
-
-),
-
--- the meetings to (re-)match in this run: all of them in a full build
-to_match as (
-
-    select *
-    from meetings
-    where {{ changed_or_reprocess_all(
-        'meetings.last_seen_load_id',
-        'select match_inputs.match_inputs_fingerprint from match_inputs',
-        'match_inputs_fingerprint'
-    ) }}
-
-),
-
 -- Each distinct spelling is normalized once (many meetings share an invitee email).
 spellings as (
 
     select distinct invitee_email
-    from to_match
+    from meetings
     where invitee_email is not null
 
 ),
@@ -102,25 +56,19 @@ distinct_emails as (
 
 ),
 
-invitees as (
-
-    select
-        to_match.meeting_id,
-        to_match.invitee_email,
-        distinct_emails.invitee_email_normalized
-    from to_match
-    left join distinct_emails
-        on to_match.invitee_email = distinct_emails.invitee_email
-
-),
-
 keyed as (
 
     select
-        *,
-        coalesce(invitee_email_normalized, lower(trim(invitee_email))) as email_key,
-        split_part(invitee_email_normalized, '@', 2) as invitee_domain
-    from invitees
+        meetings.meeting_id,
+        meetings.invitee_email,
+        distinct_emails.invitee_email_normalized,
+        coalesce(
+            distinct_emails.invitee_email_normalized, lower(trim(meetings.invitee_email))
+        ) as email_key,
+        split_part(distinct_emails.invitee_email_normalized, '@', 2) as invitee_domain
+    from meetings
+    left join distinct_emails
+        on meetings.invitee_email = distinct_emails.invitee_email
 
 ),
 
@@ -184,7 +132,8 @@ decided as (
 final as (
 
     select
-        to_match.*,
+        -- ids
+        decided.meeting_id,
 
         -- matching
         decided.invitee_email_normalized,
@@ -209,15 +158,9 @@ final as (
             when 'invalid' then 'invalid_email'
         end as review_reason,
         decided.candidate_count,
-        decided.candidate_contact_ids,
+        decided.candidate_contact_ids
 
-        -- build bookkeeping (see the header)
-        match_inputs.match_inputs_fingerprint
-
-    from to_match
-    inner join decided
-        on to_match.meeting_id = decided.meeting_id
-    cross join match_inputs
+    from decided
 
 )
 
