@@ -309,7 +309,7 @@ def test_removing_a_description_from_the_real_project_fails(served_docs: ServedS
     source_id = next(iter(broken["sources"]))
     broken["sources"][source_id]["columns"].pop(next(iter(broken["sources"][source_id]["columns"])))
     problems = _lines(broken, catalog)
-    where = "model fct_meetings (models/marts/_marts__models.yml)"
+    where = "model fct_meetings (models/marts/meetings/_meetings__models.yml)"
     assert f"{where}: no description" in problems
     assert f"{where}: column 'status' has no description" in problems
     assert any(p.startswith("source ") and "built but not documented" in p for p in problems)
@@ -325,6 +325,6 @@ def test_dropping_a_key_test_from_the_real_project_fails(served_docs: ServedSite
         if not (node.get("attached_node") == FCT and node["name"].startswith("unique_"))
     }
     assert _lines(broken, catalog) == [
-        "model fct_meetings (models/marts/_marts__models.yml): no primary-key test (unique + "
+        "model fct_meetings (models/marts/meetings/_meetings__models.yml): no primary-key test (unique + "
         "not_null on a column, unique_combination_of_columns, or a primary_key constraint)"
     ]
