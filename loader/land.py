@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from loader.errors import FileChanged, LoadNotFinished, MeetingsError
 from loader.formats import FORMATS, ExportFormat, header_key
 from loader.lacrm.raw_tables import ensure_lacrm_raw_tables
 from loader.sniff import Dialect
+from loader.warehouse import connect as connect  # moved to warehouse.py; kept for old imports
 
 RAW_SCHEMA = "raw"
 MANIFEST = f"{RAW_SCHEMA}._load_manifest"
@@ -71,30 +71,6 @@ class Landed:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-@contextmanager
-def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse (creating its folder); a file locked by another process is 'busy'.
-
-    `read_only=True` never creates anything: a missing warehouse is a one-line error."""
-    if read_only and not path.exists():
-        raise MeetingsError(f"no warehouse at {path}; run `meetings run` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise MeetingsError(
-                f"database busy: {path} is open in another process (a running `meetings`"
-                " or `duckdb` session); wait for it to finish and retry"
-            ) from exc
-        raise MeetingsError(f"cannot open database {path}: {_first_line(exc)}") from exc
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        yield con
-    finally:
-        con.close()
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:

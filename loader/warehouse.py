@@ -1,0 +1,85 @@
+"""Opening DuckDB files: the warehouse (the pipeline's, one writer) and the analytics copy
+(everything that only reads).
+
+DuckDB lets one process write a file and no other process open it meanwhile, not even to
+read. So the pipeline alone opens the warehouse; `meetings report`, `status`, `review` and
+analysts' sessions open the published copy (loader/publish.py writes it), which the pipeline
+replaces in one rename and never opens for writing.
+
+`connect` moved here from land.py (land.py re-exports it: sync, backup, quarantine and the
+LACRM code still import it from there; issue 20 points them here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from loader.errors import MeetingsError
+
+NOTHING_PUBLISHED = "run `meetings run` (or `meetings build`) first"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating its folder); a file locked by another process is 'busy'.
+
+    `read_only=True` never creates anything: a missing warehouse is a one-line error."""
+    if read_only and not path.exists():
+        raise MeetingsError(f"no warehouse at {path}; run `meetings run` first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise MeetingsError(
+                f"database busy: {path} is open in another process (a running `meetings`"
+                " or `duckdb` session); wait for it to finish and retry"
+            ) from exc
+        raise MeetingsError(f"cannot open database {path}: {_first_line(exc)}") from exc
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def read_analytics(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the analytics copy read-only, in UTC. Any number of readers may hold it while
+    the pipeline runs and publishes; each keeps the version it opened."""
+    if not path.exists():
+        raise MeetingsError(f"nothing published yet (no {path}); {NOTHING_PUBLISHED}")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            # Only a session that opened the copy for writing (`duckdb` without -readonly)
+            # locks readers out; publishing never does.
+            raise MeetingsError(
+                f"{path} is open for writing in another process (a `duckdb` session started"
+                " without -readonly?); close it and retry"
+            ) from exc
+        raise MeetingsError(f"cannot open {path}: {_first_line(exc)}") from exc
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        yield con
+    finally:
+        con.close()
+
+
+def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether `schema.table` (a table or a view) exists in the open database."""
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
