@@ -16,6 +16,7 @@ from loader.commands import (
     quarantine,
     report,
     review,
+    sql,
     status,
     sync,
 )
@@ -50,9 +51,10 @@ app.command(context_settings=PASSTHROUGH)(pipeline.run)
 # --- monitoring ---
 app.command()(status.status)
 
-# --- docs and the report page ---
+# --- docs, the report page and the analysts' copy ---
 app.command()(docs.docs)
 app.command()(report.report)
+app.command()(sql.sql)
 
 # --- bad input and faults ---
 app.command()(quarantine.quarantine)

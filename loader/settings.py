@@ -12,6 +12,7 @@ PROJECT_DIR = Path(os.environ.get("MEETINGS_PROJECT_DIR", Path(__file__).resolve
 DEFAULT_DB = "warehouse/meetings.duckdb"
 DEFAULT_DATA_DIR = "data"
 REPORT_NAME = "report.html"
+ANALYTICS_NAME = "analytics.duckdb"
 DEFAULT_EXPORT_TZ = "America/New_York"
 DEFAULT_SETTLE_SECONDS = 5.0
 
@@ -27,6 +28,8 @@ def _resolve(value: str) -> Path:
 # query, and `main`, `temp` and `system` are DuckDB's own names.
 WAREHOUSE_SCHEMAS = ("raw", "staging", "intermediate", "marts", "seeds", "snapshots")
 RESERVED_CATALOGS = ("main", "temp", "system")
+# Schemas only the analytics copy has (meta.published: when and from which build).
+PUBLISHED_SCHEMAS = ("meta",)
 
 
 def db_path(override: Path | None = None) -> Path:
@@ -59,6 +62,30 @@ def report_path(override: Path | None = None, db: Path | None = None) -> Path:
     if "MEETINGS_REPORT" in os.environ:
         return _resolve(os.environ["MEETINGS_REPORT"]).resolve()
     return db_path(db).with_name(REPORT_NAME)
+
+
+def analytics_db_path(db: Path | None = None) -> Path:
+    """The published read-only copy of the marts that everything which only reads opens:
+    `MEETINGS_ANALYTICS_DB`, else `analytics.duckdb` beside the warehouse
+    (`warehouse/analytics.duckdb` with the default warehouse; a `--db` in another folder
+    publishes there, like the report page)."""
+    warehouse = db_path(db)
+    if "MEETINGS_ANALYTICS_DB" in os.environ:
+        path = _resolve(os.environ["MEETINGS_ANALYTICS_DB"]).resolve()
+    else:
+        path = warehouse.with_name(ANALYTICS_NAME)
+    if path == warehouse:
+        raise MeetingsError(
+            f"MEETINGS_ANALYTICS_DB is the warehouse itself ({path}); the analytics copy needs"
+            " a file of its own, e.g. warehouse/analytics.duckdb"
+        )
+    if path.stem.lower() in (*WAREHOUSE_SCHEMAS, *RESERVED_CATALOGS, *PUBLISHED_SCHEMAS):
+        raise MeetingsError(
+            f"the analytics copy cannot be called {path.name}: DuckDB names the database after"
+            f" the file, and {path.stem!r} is also the name of a schema or of DuckDB's own"
+            " catalog — choose another file name, e.g. analytics.duckdb"
+        )
+    return path
 
 
 def export_timezone() -> ZoneInfo:

@@ -1,9 +1,12 @@
 """What `meetings status` reports: export freshness and gaps, review queue, unclassified types.
 
-Reads the marts built by dbt (export_freshness, export_gaps, unclassified_event_types and,
-when present, orphaned_meetings) plus the load manifest. Export ages are recomputed at the
-time the command runs; the thresholds come from the build (dbt vars), so there is one
-place to configure them.
+Reads the analytics copy (loader/publish.py): the marts built by dbt (export_freshness,
+export_gaps, unclassified_event_types and, when present, orphaned_meetings) plus the load
+manifest, which is published with them, so status never opens the warehouse that a running
+`meetings run` holds. Everything is as of the last successful build, rejected files included
+(a file rejected by a `meetings load` alone shows after the next `meetings run`). Export
+ages are recomputed at the time the command runs; the thresholds come from the build (dbt
+vars), so there is one place to configure them.
 """
 
 from __future__ import annotations
@@ -93,7 +96,9 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bo
 def read_status(con: duckdb.DuckDBPyConnection, now: datetime) -> StatusReport:
     """Collect the status from a built warehouse; `now` is the time ages are measured at."""
     if not _table_exists(con, "marts", "export_freshness"):
-        raise MeetingsError("the warehouse has not been built yet; run `meetings run` first")
+        raise MeetingsError(
+            "the analytics copy has no marts.export_freshness; run `meetings run` first"
+        )
     report = StatusReport(as_of=now)
     for platform, last_at, since, warn, error in con.execute(
         "select platform, last_exported_at, export_since_date, warn_after_days, error_after_days"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from loader import dbt, settings
+from loader import dbt, publish, settings
 from loader.cli_common import (
     DataDirOption,
     DbOption,
@@ -19,9 +19,11 @@ from loader.cli_common import (
 )
 from loader.commands.report import refresh_after_build
 from loader.commands.sync import SyncOptions, check_sync_ready, export_to_lacrm
+from loader.errors import MeetingsError
 from loader.ingest import FileOutcome, load_folder
-from loader.land import connect, ensure_raw_tables
+from loader.land import ensure_raw_tables
 from loader.report import LoadProgress, problem_lines, summary_line, summary_table
+from loader.warehouse import connect
 
 # `meetings run` is the after-every-export path: dbt unit tests check the SQL logic on fixed
 # inputs, not the new data, so they run in `meetings build` and `make test` only (dbt's own
@@ -49,13 +51,46 @@ def load_exports(data_dir: Path | None, db: Path | None) -> list[FileOutcome]:
     return outcomes
 
 
-def build_models(db: Path | None, dbt_args: list[str], env: dict[str, str] | None = None) -> bool:
-    """`dbt build` on the warehouse; True when every model and test passed."""
+def build_models(
+    db: Path | None, dbt_args: list[str], env: dict[str, str] | None = None
+) -> dbt.Build:
+    """`dbt build` on the warehouse (`.success`: every model and test passed)."""
     path = settings.db_path(db)
     # Raw tables must exist (even before any export) for the staging views to compile.
     with connect(path) as con:
         ensure_raw_tables(con)
-    return dbt.run_dbt(["build", *dbt_args], path, env)
+    return dbt.build(dbt_args, path, env)
+
+
+def publish_after_build(
+    db: Path | None, build: dbt.Build
+) -> Literal["published", "skipped", "failed"]:
+    """Publish the analytics copy of a successful build, one line either way. "failed" (an
+    error line): the previous copy is left as it was, so analysts keep the last good data."""
+    copy = settings.analytics_db_path(db)
+    reason = publish.not_published_because(build)
+    if reason is not None:
+        console.print(f"Not published: {reason}; {copy} is unchanged", highlight=False)
+        return "skipped"
+    try:
+        done = publish.publish(settings.db_path(db), copy, build)
+    except MeetingsError as exc:
+        err_console.print(f"[red]error:[/] publish: {exc}", highlight=False, soft_wrap=True)
+        return "failed"
+    console.print(
+        f"Analytics copy: {done.path} ({len(done.tables)} tables,"
+        f" {sum(done.tables.values()):,} rows, {done.size_bytes / 1_000_000:.1f} MB,"
+        f" {done.seconds:.1f} s); query it with `meetings sql`",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return "published"
+
+
+NOT_PUBLISHED = (
+    "the analytics copy could not be published (see above); analysts and the report keep"
+    " the last one"
+)
 
 
 def load(data_dir: DataDirOption = None, db: DbOption = None) -> None:
@@ -76,15 +111,21 @@ def load(data_dir: DataDirOption = None, db: DbOption = None) -> None:
 
 
 def build(ctx: typer.Context, db: DbOption = None) -> None:
-    """Run `dbt build` (models, snapshots, seeds, tests) on the warehouse.
+    """Run `dbt build` (models, snapshots, seeds, tests) on the warehouse, then publish the
+    analytics copy of the marts (`MEETINGS_ANALYTICS_DB`, default analytics.duckdb beside the
+    warehouse) that analysts and the read-only commands open.
 
-    Extra arguments go to dbt unchanged, e.g. `meetings build --select marts`.
-    Exit code 1 if any model or test failed.
+    Extra arguments go to dbt unchanged, e.g. `meetings build --select marts` (a build of
+    part of the project publishes nothing). Exit code 1 if any model or test failed (then
+    nothing is published: the last copy stays) or the copy could not be published.
     """
     with user_errors("build"):
-        ok = build_models(db, list(ctx.args), {"MEETINGS_TEST_SCOPE": "all"})
-    if not ok:
-        fail("build: dbt reported failing models or tests (see above)")
+        settings.analytics_db_path(db)  # a bad MEETINGS_ANALYTICS_DB fails now, not after
+        build = build_models(db, list(ctx.args), {"MEETINGS_TEST_SCOPE": "all"})
+    if not build.success:
+        fail("build: dbt reported failing models or tests (see above); nothing was published")
+    if publish_after_build(db, build) == "failed":
+        fail(f"build: {NOT_PUBLISHED}")
 
 
 def run(
@@ -100,16 +141,17 @@ def run(
         ),
     ] = False,
 ) -> None:
-    """Load new exports, build, then write the report page; with `--apply`, then sync to
-    LACRM. Extra arguments go to `dbt build`. Unit tests (fixed inputs) are left to
-    `meetings build`, and the data tests of the models that read exports row for row check
-    only the loads this run processes (`meetings build`: all).
+    """Load new exports, build, publish the analytics copy, then write the report page from
+    it; with `--apply`, then sync to LACRM. Extra arguments go to `dbt build`. Unit tests
+    (fixed inputs) are left to `meetings build`, and the data tests of the models that read
+    exports row for row check only the loads this run processes (`meetings build`: all).
 
     The build still runs when a file was rejected (the other files are fine), but the
-    exit code is 1 so a cron job notices. The LACRM sync runs only after a build whose
-    models and tests all passed. Exit code 75 if another `meetings run`, `load` or `sync
-    --apply` is using the warehouse (nothing was done: try again later; the lock is the file
-    `<warehouse>.lock`, released when its run ends, however it ends).
+    exit code is 1 so a cron job notices. The analytics copy is published, and the LACRM
+    sync runs, only after a build whose models and tests all passed. Exit code 75 if another
+    `meetings run`, `load` or `sync --apply` is using the warehouse (nothing was done: try
+    again later; the lock is the file `<warehouse>.lock`, released when its run ends, however
+    it ends).
     """
     # One lock for the load, the build and the sync (the sync inside does not take it again).
     with one_run_at_a_time(db, "run"):
@@ -117,14 +159,17 @@ def run(
             if apply:  # a missing key or mapping problem fails before the load, not after
                 check_sync_ready()
             scope = settings.run_test_scope()
+            settings.analytics_db_path(db)  # a bad MEETINGS_ANALYTICS_DB fails before the load
             outcomes = load_exports(data_dir, db)
-            ok = build_models(db, [*RUN_SKIPS, *ctx.args], {"MEETINGS_TEST_SCOPE": scope})
-        if not ok:
+            build = build_models(db, [*RUN_SKIPS, *ctx.args], {"MEETINGS_TEST_SCOPE": scope})
+        if not build.success:
             fail(
-                "run: dbt reported failing models or tests (see above)"
+                "run: dbt reported failing models or tests (see above); nothing was published"
                 + ("; nothing was sent to LACRM" if apply else "")
             )
-        reported = refresh_after_build(db)
+        # The report page reads the copy: publish first, and write the page only from a new one.
+        published = publish_after_build(db, build)
+        reported = refresh_after_build(db) if published == "published" else True
         synced = True
         if apply:
             with user_errors("sync"):
@@ -133,5 +178,7 @@ def run(
         fail("run: some files were rejected (see the load summary)")
     if not synced:
         fail("sync: some LACRM calls failed (listed above); run `meetings sync --apply` again")
+    if published == "failed":
+        fail(f"run: {NOT_PUBLISHED}")
     if not reported:
         fail("run: the report page could not be written (see above); `meetings report` retries")

@@ -12,18 +12,19 @@ import typer
 from loader import dashboard, settings
 from loader.cli_common import DbOption, console, err_console, user_errors
 from loader.errors import MeetingsError
-from loader.land import connect
+from loader.warehouse import read_analytics
 
 
 def write_report(db: Path | None, out: Path | None) -> Path:
-    """Render the report from the warehouse's marts into `out` (default warehouse/report.html)."""
-    path = settings.db_path(db)
+    """Render the report from the marts of the analytics copy into `out` (default
+    warehouse/report.html)."""
+    copy = settings.analytics_db_path(db)
     target = settings.report_path(out, db)
-    with connect(path, read_only=True) as con:
+    with read_analytics(copy) as con:
         missing = dashboard.missing_marts(con)
         if missing:
             raise MeetingsError(
-                f"the warehouse has no marts.{missing[0]} yet; run `meetings build` first"
+                f"the analytics copy has no marts.{missing[0]} yet; run `meetings build` first"
             )
         html = dashboard.render(con, settings.export_timezone().key)
     return dashboard.write(html, target)
@@ -59,8 +60,9 @@ def report(
     clients due for a portfolio review, export gaps and the review queue.
 
     One self-contained HTML file (charts included, no internet needed): open it in a
-    browser or email it. Every number comes from the marts of the last build; `meetings
-    run` writes it again after each successful build.
+    browser or email it. Every number comes from the marts of the last published build (the
+    analytics copy, never the warehouse: it can be written while `meetings run` works);
+    `meetings run` writes it again after each successful build.
     """
     with user_errors("report"):
         started = time.perf_counter()

@@ -3,19 +3,17 @@ decisions that settle it (kept in the user-owned data/lacrm/email_overrides.csv)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 from rich.table import Table
 
 from loader import overrides, settings
 from loader.cli_common import DataDirOption, DbOption, console, user_errors
 from loader.errors import MeetingsError
+from loader.warehouse import has_table, read_analytics
 
 QUEUE_SQL = """
 select
@@ -39,30 +37,6 @@ order by reason, latest_start desc nulls last, email_key
 """
 
 
-@contextmanager
-def _read_warehouse(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    if not path.exists():
-        raise MeetingsError(f"no warehouse at {path}; run `meetings run` first")
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as exc:
-        raise MeetingsError(
-            f"database busy: {path} is open in another process; wait for it and retry"
-        ) from exc
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def review(
     db: DbOption = None,
     limit: Annotated[
@@ -75,11 +49,13 @@ def review(
     is not a valid address), how many meetings it holds and up to three suggested contacts
     (score 0-1, never applied automatically). Settle an email with
     `meetings resolve EMAIL CONTACT_ID` or `meetings resolve --ignore EMAIL`, then
-    `meetings run`.
+    `meetings run`. Reads the analytics copy the last successful build published.
     """
-    with user_errors("review"), _read_warehouse(settings.db_path(db)) as con:
-        if not _has_table(con, "marts", "orphaned_meetings"):
-            raise MeetingsError("no review queue in the warehouse yet; run `meetings run` first")
+    with user_errors("review"), read_analytics(settings.analytics_db_path(db)) as con:
+        if not has_table(con, "marts", "orphaned_meetings"):
+            raise MeetingsError(
+                "no review queue in the analytics copy yet; run `meetings run` first"
+            )
         rows = con.execute(QUEUE_SQL).fetchall()
         contacts = con.execute("select count(*) from marts.dim_contacts").fetchone()
     if rows and contacts is not None and contacts[0] == 0:
@@ -120,12 +96,13 @@ def review(
     )
 
 
-def _known_contact_name(path: Path, contact_id: str) -> str | None:
-    """The contact's name if the warehouse knows it; raises if it knows it does not exist."""
-    if not path.exists():
+def _known_contact_name(copy: Path, contact_id: str) -> str | None:
+    """The contact's name if the analytics copy knows it; raises if it knows it does not
+    exist (nothing published yet: no check)."""
+    if not copy.exists():
         return None
-    with _read_warehouse(path) as con:
-        if not _has_table(con, "marts", "dim_contacts"):
+    with read_analytics(copy) as con:
+        if not has_table(con, "marts", "dim_contacts"):
             return None
         row = con.execute(
             "select coalesce(full_name, '') from marts.dim_contacts where contact_id = ?",
@@ -172,7 +149,7 @@ def resolve(
             raise MeetingsError("give a CONTACT_ID or --ignore, not both")
         if not ignore and not target:
             raise MeetingsError("give the CONTACT_ID the email belongs to, or --ignore")
-        name = None if ignore else _known_contact_name(settings.db_path(db), target)
+        name = None if ignore else _known_contact_name(settings.analytics_db_path(db), target)
         decision = overrides.Decision(
             email=address,
             contact_id=None if ignore else target,

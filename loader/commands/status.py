@@ -12,8 +12,8 @@ from rich.text import Text
 
 from loader import settings
 from loader.cli_common import DbOption, console, user_errors
-from loader.land import connect
 from loader.status import StatusReport, read_status
+from loader.warehouse import read_analytics
 
 STYLE = {"ok": "green", "warn": "yellow", "error": "bold red", "never": "yellow"}
 
@@ -71,11 +71,12 @@ def status(
     """Show what needs doing: export age per platform, coverage gaps, meetings awaiting
     review, unclassified event types, rejected files.
 
-    Exit code 1 when an export is older than the error threshold (dbt var
-    `freshness_error_after_days`, default 15 days), so a cron job can alert.
+    Reads the analytics copy the last successful build published (never the warehouse, so
+    it works while `meetings run` does). Exit code 1 when an export is older than the error
+    threshold (dbt var `freshness_error_after_days`, default 15 days), so a cron job can alert.
     """
     now = (as_of.replace(tzinfo=as_of.tzinfo or UTC)) if as_of else datetime.now(UTC)
-    with user_errors("status"), connect(settings.db_path(db)) as con:
+    with user_errors("status"), read_analytics(settings.analytics_db_path(db)) as con:
         report = read_status(con, now)
     console.print(
         Panel(_render(report), title=f"meetings status — {now:%Y-%m-%d %H:%M} UTC", expand=False)

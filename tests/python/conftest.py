@@ -78,6 +78,13 @@ def sample_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_analytics(sample_warehouse: Path) -> Path:
+    """The analytics copy `meetings run` published beside the sample warehouse (what
+    analysts, the report, status and review read). Read it, never write to it."""
+    return sample_warehouse.with_name("analytics.duckdb")
+
+
+@pytest.fixture(scope="session")
 def served_docs(
     sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServedSite]:
@@ -126,6 +133,9 @@ def served_docs(
 # too, before any function-scoped fixture runs); tests of that behaviour set
 # MEETINGS_SETTLE_SECONDS themselves with monkeypatch.
 os.environ["MEETINGS_SETTLE_SECONDS"] = "0"
+# Every test that builds with `--db` in a temp folder publishes the analytics copy beside it,
+# never to a path set in the developer's shell (nor to the project's warehouse/ folder).
+os.environ.pop("MEETINGS_ANALYTICS_DB", None)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from loader.cli import app
+from loader.dbt import Build
 
 from factories import WriteCsv, calendly_row
 
@@ -153,12 +154,12 @@ def test_run_leaves_unit_tests_to_build(
     calls: list[list[str]] = []
     scopes: list[str] = []
 
-    def fake_dbt(args: list[str], db_path: Path, env: dict[str, str] | None = None) -> bool:
-        calls.append(args)
+    def fake_dbt(args: list[str], db_path: Path, env: dict[str, str] | None = None) -> Build:
+        calls.append(["build", *args])
         scopes.append((env or {}).get("MEETINGS_TEST_SCOPE", "unset"))
-        return True
+        return Build(success=True)
 
-    monkeypatch.setattr("loader.dbt.run_dbt", fake_dbt)
+    monkeypatch.setattr("loader.dbt.build", fake_dbt)
     common = ["--db", str(db_file), "--select", "marts"]
     ran = runner.invoke(app, ["run", "--data-dir", str(data_dir), *common])
     built = runner.invoke(app, ["build", *common])

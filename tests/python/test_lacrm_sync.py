@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 
 from loader.cli import app
 from loader.commands import pipeline
+from loader.dbt import Build
 
 from factories import WriteCsv, calendly_row, read_only_rows
 from fake_lacrm import FakeLacrm, custom_field
@@ -637,7 +638,7 @@ def test_run_apply_sends_nothing_when_the_build_fails(
     setup: SyncSetup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pipeline, "load_exports", lambda data_dir, db: [])
-    monkeypatch.setattr(pipeline, "build_models", lambda db, args, env=None: False)
+    monkeypatch.setattr(pipeline, "build_models", lambda db, args, env=None: Build(False))
     result = runner.invoke(app, ["run", "--apply", "--db", str(setup.db)], prog_name="meetings")
     assert result.exit_code == 1
     assert "nothing was sent to LACRM" in result.stderr
@@ -659,7 +660,7 @@ def test_run_apply_without_key_fails_before_loading(
 
 def test_plain_run_never_talks_to_lacrm(setup: SyncSetup, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "load_exports", lambda data_dir, db: [])
-    monkeypatch.setattr(pipeline, "build_models", lambda db, args, env=None: True)
+    monkeypatch.setattr(pipeline, "build_models", lambda db, args, env=None: Build(True))
     result = runner.invoke(app, ["run", "--db", str(setup.db)], prog_name="meetings")
     assert result.exit_code == 0, result.output
     assert setup.fake.requests == []

@@ -124,7 +124,19 @@ def test_report_before_any_build_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "--db", str(db), "--out", str(out)])
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines() == [
-        "error: report: the warehouse has no marts.fct_meetings_monthly yet; run"
+        f"error: report: nothing published yet (no {tmp_path / 'analytics.duckdb'}); run"
+        " `meetings run` (or `meetings build`) first"
+    ]
+    assert not out.exists()
+
+
+def test_report_on_a_copy_without_the_marts_is_one_line(tmp_path: Path) -> None:
+    duckdb.connect(str(tmp_path / "analytics.duckdb")).close()
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--db", str(tmp_path / "m.duckdb"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: report: the analytics copy has no marts.fct_meetings_monthly yet; run"
         " `meetings build` first"
     ]
     assert not out.exists()
@@ -135,6 +147,8 @@ def test_report_defaults_to_report_html_beside_the_warehouse(
 ) -> None:
     db = tmp_path / "meetings.duckdb"
     db.write_bytes(sample_warehouse.read_bytes())
+    analytics = sample_warehouse.with_name("analytics.duckdb")
+    (tmp_path / "analytics.duckdb").write_bytes(analytics.read_bytes())
     monkeypatch.delenv("MEETINGS_REPORT", raising=False)
     result = runner.invoke(app, ["report", "--db", str(db)])
     assert result.exit_code == 0, result.output

@@ -68,6 +68,8 @@ def own_copy(built: Built, tmp_path: Path) -> Built:
     shutil.copytree(built.data_dir, data)
     db = tmp_path / "warehouse.duckdb"
     shutil.copy(built.db_file, db)
+    # and the analytics copy published beside it, which review and resolve read
+    shutil.copy(built.db_file.with_name("analytics.duckdb"), tmp_path / "analytics.duckdb")
     return Built(data, db)
 
 
@@ -206,7 +208,10 @@ def test_resolve_checks_its_arguments(own_copy: Built) -> None:
 def test_review_before_any_build_is_one_clean_line(tmp_path: Path) -> None:
     code, _, err = _invoke("review", "--db", str(tmp_path / "none.duckdb"))
     assert code == 1
-    assert err.startswith("error: review: no warehouse at")
+    assert err.strip().splitlines() == [
+        f"error: review: nothing published yet (no {tmp_path / 'analytics.duckdb'}); run"
+        " `meetings run` (or `meetings build`) first"
+    ]
 
 
 def test_review_and_resolve_explain_themselves() -> None:

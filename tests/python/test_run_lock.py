@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from loader.cli import app
+from loader.dbt import Build
 from loader.run_lock import RUN_IN_PROGRESS_EXIT_CODE, RunInProgress, lock_path, run_lock
 
 from factories import WriteCsv, calendly_row
@@ -176,7 +177,7 @@ def test_run_apply_holds_the_lock_once_for_its_sync(
         seen.append(json.loads(lock_path(db_file).read_text()))
         return True
 
-    monkeypatch.setattr("loader.dbt.run_dbt", lambda *args, **kwargs: True)
+    monkeypatch.setattr("loader.dbt.build", lambda *args, **kwargs: Build(success=True))
     monkeypatch.setattr("loader.commands.pipeline.check_sync_ready", lambda: None)
     monkeypatch.setattr("loader.commands.pipeline.export_to_lacrm", fake_sync)
     result = runner.invoke(

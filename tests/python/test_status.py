@@ -46,7 +46,10 @@ def test_gap_message_names_the_dates() -> None:
 def test_status_before_any_build_is_one_clean_line(db_file: Path) -> None:
     result = runner.invoke(app, ["status", "--db", str(db_file)])
     assert result.exit_code == 1
-    assert "has not been built yet" in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: status: nothing published yet (no {db_file.with_name('analytics.duckdb')});"
+        " run `meetings run` (or `meetings build`) first"
+    ]
     assert "Traceback" not in result.output
 
 
