@@ -1,5 +1,6 @@
-"""docs/analysts.md: every ```sql example runs against the sample warehouse and returns rows,
-and every mart has a section (so the guide cannot rot or fall behind the models)."""
+"""docs/analysts.md: every ```sql example runs against the analytics copy of the sample
+warehouse and returns rows, the guide opens that copy (never the warehouse), and every mart has
+a section (so the guide cannot rot or fall behind the models)."""
 
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ def test_extractor_finds_blocks_and_skips_comments() -> None:
 
 
 @pytest.mark.parametrize(("title", "sql"), EXAMPLES, ids=[title for title, _ in EXAMPLES])
-def test_example_query_runs_on_sample_data(sample_warehouse: Path, title: str, sql: str) -> None:
-    con = duckdb.connect(str(sample_warehouse), read_only=True)
+def test_example_query_runs_on_sample_data(sample_analytics: Path, title: str, sql: str) -> None:
+    """On the analytics copy, the file the guide tells analysts to open."""
+    con = duckdb.connect(str(sample_analytics), read_only=True)
     try:
         cursor = con.execute(sql)
         rows = cursor.fetchall()
@@ -54,3 +56,11 @@ def test_every_mart_has_a_section() -> None:
     text = GUIDE.read_text(encoding="utf-8")
     missing = [name for name in marts if f"### marts.{name}\n" not in text]
     assert missing == [], f"docs/analysts.md has no `### marts.<name>` section for {missing}"
+
+
+def test_guide_opens_the_analytics_copy_never_the_warehouse() -> None:
+    """An analyst's session on the warehouse made `meetings run` fail (issue 22)."""
+    text = GUIDE.read_text(encoding="utf-8")
+    assert "meetings sql" in text
+    assert "duckdb -readonly warehouse/analytics.duckdb" in text
+    assert "warehouse/meetings.duckdb" not in text
