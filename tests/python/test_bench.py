@@ -41,6 +41,7 @@ def test_bench_runs_at_tiny_scale_and_reports_measured_rows(tmp_path: Path) -> N
         "meetings run: one more",
         "meetings run: 2 older weekly contact exports",
         "meetings run: the same weekly export, after them",
+        "publish: the analytics copy of the marts",
         "meetings report: the one-page HTML report",
         "dbt alone, this DAG with constant SQL: start-up",
         "dbt alone: the nodes meetings run runs",
