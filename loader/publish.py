@@ -24,6 +24,7 @@ import duckdb
 from loader.csv_source import quote_ident, sql_literal
 from loader.dbt import Build
 from loader.errors import MeetingsError
+from loader.warehouse import is_locked
 
 # Published with the marts: the load manifest (one row per export file). `meetings status`
 # lists rejected files from it, and analysts join `marts.export_coverage.load_id` to it.
@@ -149,7 +150,7 @@ def _attach_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
     try:
         con.execute(f"attach {sql_literal(str(warehouse))} as {_WAREHOUSE} (read_only)")
     except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
+        if is_locked(exc):
             raise MeetingsError(
                 f"database busy: {warehouse} is open in another process; nothing was"
                 " published (analysts keep the last copy)"

@@ -17,6 +17,7 @@ from datetime import date, datetime
 import duckdb
 
 from loader.errors import MeetingsError
+from loader.warehouse import has_table
 
 PLATFORM_LABELS = {"calendly": "Calendly", "calcom": "Cal.com"}
 
@@ -85,17 +86,9 @@ class StatusReport:
         return any(p.level == "error" for p in self.platforms)
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def read_status(con: duckdb.DuckDBPyConnection, now: datetime) -> StatusReport:
-    """Collect the status from a built warehouse; `now` is the time ages are measured at."""
-    if not _table_exists(con, "marts", "export_freshness"):
+    """Collect the status from the analytics copy; `now` is the time ages are measured at."""
+    if not has_table(con, "marts", "export_freshness"):
         raise MeetingsError(
             "the analytics copy has no marts.export_freshness; run `meetings run` first"
         )
@@ -113,7 +106,7 @@ def read_status(con: duckdb.DuckDBPyConnection, now: datetime) -> StatusReport:
             " order by platform, gap_start_date"
         ).fetchall()
     ]
-    if _table_exists(con, "marts", "orphaned_meetings"):
+    if has_table(con, "marts", "orphaned_meetings"):
         row = con.execute("select count(*) from marts.orphaned_meetings").fetchone()
         report.orphaned_meetings = int(row[0]) if row else 0
     report.unclassified = [

@@ -28,22 +28,20 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-@contextmanager
-def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse (creating its folder); a file locked by another process is 'busy'.
+def is_locked(exc: duckdb.IOException) -> bool:
+    """DuckDB could not lock the file: another process has it open (for writing, or at all
+    when this one wants to write)."""
+    return "lock" in str(exc).lower()
 
-    `read_only=True` never creates anything: a missing warehouse is a one-line error."""
-    if read_only and not path.exists():
-        raise MeetingsError(f"no warehouse at {path}; run `meetings run` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
+
+@contextmanager
+def _opened(path: Path, *, read_only: bool, locked: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection in UTC, closed on exit; `locked` is the message when the file is busy."""
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise MeetingsError(
-                f"database busy: {path} is open in another process (a running `meetings`"
-                " or `duckdb` session); wait for it to finish and retry"
-            ) from exc
+        if is_locked(exc):
+            raise MeetingsError(locked) from exc
         raise MeetingsError(f"cannot open database {path}: {_first_line(exc)}") from exc
     try:
         con.execute("set TimeZone = 'UTC'")
@@ -53,27 +51,35 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
 
 
 @contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating its folder); a file locked by another process is 'busy'.
+
+    `read_only=True` never creates anything: a missing warehouse is a one-line error."""
+    if read_only and not path.exists():
+        raise MeetingsError(f"no warehouse at {path}; run `meetings run` first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    busy = (
+        f"database busy: {path} is open in another process (a running `meetings` or `duckdb`"
+        " session); wait for it to finish and retry"
+    )
+    with _opened(path, read_only=read_only, locked=busy) as con:
+        yield con
+
+
+@contextmanager
 def read_analytics(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the analytics copy read-only, in UTC. Any number of readers may hold it while
     the pipeline runs and publishes; each keeps the version it opened."""
     if not path.exists():
         raise MeetingsError(f"nothing published yet (no {path}); {NOTHING_PUBLISHED}")
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            # Only a session that opened the copy for writing (`duckdb` without -readonly)
-            # locks readers out; publishing never does.
-            raise MeetingsError(
-                f"{path} is open for writing in another process (a `duckdb` session started"
-                " without -readonly?); close it and retry"
-            ) from exc
-        raise MeetingsError(f"cannot open {path}: {_first_line(exc)}") from exc
-    try:
-        con.execute("set TimeZone = 'UTC'")
+    # Only a session that opened the copy for writing (`duckdb` without -readonly) locks
+    # readers out; publishing never does.
+    writing = (
+        f"{path} is open for writing in another process (a `duckdb` session started without"
+        " -readonly?); close it and retry"
+    )
+    with _opened(path, read_only=True, locked=writing) as con:
         yield con
-    finally:
-        con.close()
 
 
 def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
