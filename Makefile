@@ -92,3 +92,7 @@ bench-smoke: $(STAMP) ## The benchmark at a tiny scale (checks it runs; no timin
 .PHONY: check-emails
 check-emails: $(STAMP) ## Matched meetings counted in client metrics on a synth corpus with display-name emails
 	$(BIN)/python bench/email_spellings.py
+
+.PHONY: check-review
+check-review: $(STAMP) ## Review queue and shared-mailbox precision on a synth corpus where couples share one email
+	$(BIN)/python bench/shared_mailboxes.py

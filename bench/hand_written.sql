@@ -85,6 +85,8 @@ create or replace temp table seed_internal_email_domains as
 select * from read_csv(getvariable('seeds_dir') || '/internal_email_domains.csv', all_varchar = true);
 create or replace temp table seed_meeting_type_rules as
 select * from read_csv(getvariable('seeds_dir') || '/meeting_type_rules.csv', all_varchar = true);
+create or replace temp table seed_first_name_variants as
+select * from read_csv(getvariable('seeds_dir') || '/first_name_variants.csv', all_varchar = true);
 
 -- ---------------------------------------------------------------------------------------
 -- Every occurrence of every meeting in every export (staging + int_meetings__unioned)
@@ -619,6 +621,61 @@ select
     candidate_contact_ids
 from decided;
 
+-- Shared mailboxes (int_meetings__shared_email_names): among the contacts sharing a
+-- meeting's email, the one the invitee's name identifies (full name, else a first name only
+-- one sharer has, nicknames through the seed), if exactly one.
+create or replace temp macro person_name_key(x) as
+    trim(regexp_replace(regexp_replace(lower(strip_accents(x)), '[^a-z]+', ' ', 'g'), '\s+', ' ', 'g'));
+create or replace temp table shared_email_names as
+with shared as (
+    select email_normalized, list(contact_id) as sharers
+    from email_index group by email_normalized having count(*) > 1
+),
+contact_names as (
+    select
+        c.contact_id,
+        person_name_key(c.first_name || ' ' || c.last_name) as full_name_key,
+        coalesce(v.first_name, split_part(person_name_key(c.first_name), ' ', 1)) as first_key
+    from contacts as c
+    left join seed_first_name_variants as v
+        on split_part(person_name_key(c.first_name), ' ', 1) = lower(trim(v.variant))
+),
+named as (
+    select
+        m.meeting_id,
+        person_name_key(m.invitee_name) as full_name_key,
+        unnest(sh.sharers) as contact_id
+    from meetings as m
+    inner join email_normalized as n on m.invitee_email = n.email_text
+    inner join shared as sh on n.normalized = sh.email_normalized
+),
+keyed as (
+    select
+        named.*,
+        coalesce(v.first_name, split_part(named.full_name_key, ' ', 1)) as first_key
+    from named
+    left join seed_first_name_variants as v
+        on split_part(named.full_name_key, ' ', 1) = lower(trim(v.variant))
+),
+hits as (
+    select
+        k.meeting_id,
+        count(*) filter (where k.full_name_key = c.full_name_key) as full_hits,
+        any_value(k.contact_id) filter (where k.full_name_key = c.full_name_key) as full_contact,
+        count(*) filter (where k.first_key = c.first_key) as first_hits,
+        any_value(k.contact_id) filter (where k.first_key = c.first_key) as first_contact
+    from keyed as k
+    left join contact_names as c on k.contact_id = c.contact_id
+    group by k.meeting_id
+)
+select
+    meeting_id,
+    case
+        when full_hits = 1 then full_contact
+        when full_hits = 0 and first_hits = 1 then first_contact
+    end as contact_id
+from hits;
+
 -- Category per distinct (event type name, length): lowest priority number wins, then the
 -- longest pattern, then the pattern's text; no rule -> 'other'.
 create or replace temp table event_type_categories as
@@ -682,15 +739,21 @@ select
     end as status,
     i.invitee_email_normalized,
     i.email_key,
-    i.contact_id,
-    i.match_status,
-    i.match_method,
-    i.match_confidence,
-    i.review_reason,
+    case when i.match_status = 'ambiguous' and s.contact_id is not null
+        then s.contact_id else i.contact_id end as contact_id,
+    case when i.match_status = 'ambiguous' and s.contact_id is not null
+        then 'matched' else i.match_status end as match_status,
+    case when i.match_status = 'ambiguous' and s.contact_id is not null
+        then 'shared_email_name' else i.match_method end as match_method,
+    case when i.match_status = 'ambiguous' and s.contact_id is not null
+        then 0.85::double else i.match_confidence end as match_confidence,
+    case when i.match_status = 'ambiguous' and s.contact_id is not null
+        then null else i.review_reason end as review_reason,
     i.candidate_count,
     i.candidate_contact_ids
 from meetings as m
 left join invitee_matches as i on m.invitee_email is not distinct from i.invitee_email
+left join shared_email_names as s on m.meeting_id = s.meeting_id
 left join event_type_categories as c
     on m.event_type_name is not distinct from c.event_type_name
     and date_diff('minute', m.start_at, m.end_at) is not distinct from c.duration_minutes;
@@ -1052,13 +1115,13 @@ ranked as (
             partition by meeting_id
             order by
                 is_candidate desc,
-                0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score desc,
+                round(0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score, 3) desc,
                 contact_id
         ) as suggestion_rank
     from pair_scores
     where
         is_candidate
-        or 0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score >= 0.7
+        or round(0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score, 3) >= 0.7
         or name_score >= 0.95
 ),
 suggestions as (
@@ -1090,6 +1153,7 @@ select
     o.email_key,
     o.review_reason as reason,
     cast(o.candidate_count as integer) as candidate_count,
+    o.candidate_contact_ids,
     s.suggested_contact_id_1,
     s.suggested_contact_name_1,
     cast(s.suggestion_score_1 as double) as suggestion_score_1,

@@ -26,6 +26,7 @@ from loader.synth.people import (
     create_contacts,
     create_people,
     prospect_count,
+    share_mailboxes,
     write_contacts_csvs,
     write_contacts_json,
 )
@@ -48,6 +49,9 @@ class SynthConfig:
     """Weekly LACRM contact CSV exports, the newest on `last_export` (older ones show the
     contacts and emails of their week)."""
     weeks: int = 26
+    shared_mailboxes: int = 0
+    """Couples among the contacts who book from one shared address: the second of each pair
+    takes the first's email and last name (0 = none, the files stay byte-identical)."""
     seed: int = 1
     single_file: bool = False
     last_export: date = DEFAULT_LAST_EXPORT
@@ -88,6 +92,8 @@ def generate(config: SynthConfig) -> SynthResult:
         raise MeetingsError("row and contact counts must not be negative")
     if config.contact_exports < 1:
         raise MeetingsError("--contact-exports must be at least 1")
+    if config.shared_mailboxes < 0 or 2 * config.shared_mailboxes > config.contacts:
+        raise MeetingsError("--shared-mailboxes must be between 0 and half the contacts")
     out = config.out
     wanted = {
         "calendly": config.calendly_rows > 0,
@@ -119,6 +125,8 @@ def generate(config: SynthConfig) -> SynthResult:
             max(e.hi for plan in plans.values() for e in plan).date() + timedelta(days=60),
         )
         create_people(con, config.contacts, history_start, last_export_at)
+        if config.shared_mailboxes:
+            share_mailboxes(con, config.shared_mailboxes, config.contacts)
         population = Population(config.contacts, prospect_count(config.contacts))
         result.seconds["people"] = clock.perf_counter() - started
         writers = {"calendly": calendly.write_exports, "calcom": calcom.write_exports}

@@ -60,6 +60,14 @@ def main(
             "30 days after the export. With --single-file: weeks of history in the one file.",
         ),
     ] = 26,
+    shared_mailboxes: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Couples among the contacts who book from one shared address (each under"
+            " their own name); 0 = none.",
+        ),
+    ] = 0,
     seed: Annotated[int, typer.Option(help="Same seed and options -> byte-identical files.")] = 1,
     single_file: Annotated[
         bool,
@@ -83,6 +91,7 @@ def main(
         contacts=contacts,
         contact_exports=contact_exports,
         weeks=weeks,
+        shared_mailboxes=shared_mailboxes,
         seed=seed,
         single_file=single_file,
         last_export=last_export.date(),

@@ -3,7 +3,8 @@
 One `people` table, person ids: [0, contacts) are LACRM contacts, then prospects, then staff
 (who only book `Team Sync`). Email addresses are unique even after the usual normalisation
 (lower case, Gmail dots removed, googlemail.com = gmail.com), so a correct matcher can find
-exactly one contact for every variant the exports use.
+exactly one contact for every variant the exports use -- except for the couples
+`share_mailboxes` makes on purpose (one address, two contacts, each booking in their name).
 """
 
 from __future__ import annotations
@@ -166,6 +167,32 @@ def create_people(
     )
     con.execute("drop table people_base")
     con.execute("drop table people_emails")
+
+
+def share_mailboxes(con: duckdb.DuckDBPyConnection, couples: int, contacts: int) -> None:
+    """Make `couples` pairs of contacts share one mailbox: contact 2k+1 (every
+    `contacts // couples`-th pair) takes contact 2k's email and last name and loses its
+    second address, so both are LACRM contacts with the same email and each books under
+    their own name (some pairs share a first name too, as real couples rarely do)."""
+    step = max(2, (contacts // couples) // 2 * 2)
+    con.execute(
+        f"""
+        update people
+        set
+            email = partner.email,
+            email2 = null,
+            last_name = partner.last_name,
+            full_name = people.first_name || ' ' || partner.last_name
+        from (
+            select person_id + 1 as spouse_id, email, last_name
+            from people
+            where kind = 'contact' and person_id % {step} = 0 and person_id + 1 < {contacts}
+            order by person_id
+            limit {couples}
+        ) as partner
+        where people.person_id = partner.spouse_id
+        """
+    )
 
 
 def _contact_id(key: str) -> str:

@@ -134,7 +134,8 @@ def _person(contact: dict[str, Any]) -> bool:
 def api_pull(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The synthetic contacts as a later API pull: every 7th person lost its first email
     (still in the older CSV export: a historical email), every 11th has a partner sharing
-    it (an ambiguous email), one name comes as text."""
+    it (a shared mailbox: told apart by name, or ambiguous when both have one first name),
+    one name comes as text."""
     pulled: list[dict[str, Any]] = []
     people = 0
     for contact in contacts:
@@ -147,7 +148,16 @@ def api_pull(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 partner = {
                     **contact,
                     "ContactId": f"{PARTNER_ID_PREFIX}{people:06d}",
-                    "Name": {**contact["Name"], "FirstName": "Partner", "MiddleName": "Q"},
+                    # every other partner has the same first name: the booking name cannot
+                    # tell them apart (ambiguous); the others are told apart by name
+                    # (shared_email_name)
+                    "Name": {
+                        **contact["Name"],
+                        "FirstName": contact["Name"]["FirstName"]
+                        if people % 22 == 0
+                        else "Partner",
+                        "MiddleName": "Q",
+                    },
                     "Email": contact["Email"][:1],
                 }
                 pulled.append(partner)
@@ -320,6 +330,7 @@ def test_rich_warehouse_exercises_every_branch(rich_warehouse: Path) -> None:
     expectations = {
         ("fct_meetings", "match_method"): [
             "exact", "historical_email", "manual", "normalized", "secondary_email",
+            "shared_email_name",
         ],
         ("fct_meetings", "status"): [
             "canceled", "completed", "no_show", "rescheduled", "scheduled",

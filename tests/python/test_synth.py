@@ -275,6 +275,30 @@ def test_single_file_mode_writes_one_export_per_platform(tmp_path: Path) -> None
     assert len(invitees) == len(set(invitees))  # one export: every booking once
 
 
+def test_shared_mailboxes_give_couples_one_email_and_each_books_in_their_name(
+    tmp_path: Path,
+) -> None:
+    result = generate(
+        SynthConfig(tmp_path, calendly_rows=4000, calcom_rows=0, contacts=200, shared_mailboxes=10)
+    )
+    contacts = read_rows(tmp_path / "lacrm" / "contacts-export-2026-11-20.csv")
+    owners: dict[str, list[dict[str, str]]] = {}
+    for contact in contacts:
+        owners.setdefault(contact["Email"].lower(), []).append(contact)
+    couples = [pair for pair in owners.values() if len(pair) > 1]
+    assert len(couples) == 10
+    assert all(len(pair) == 2 and pair[0]["Last Name"] == pair[1]["Last Name"] for pair in couples)
+    # both partners book from the shared address, each under their own name
+    shared = {email for email, pair in owners.items() if len(pair) > 1}
+    names_per_email: dict[str, set[str]] = {}
+    for path in result.files["calendly"]:
+        for row in read_rows(path):
+            email = row["Invitee Email"].strip().lower()
+            if email in shared:
+                names_per_email.setdefault(email, set()).add(row["Invitee Name"])
+    assert sum(len(names) > 1 for names in names_per_email.values()) >= 3
+
+
 def test_cli_help_defines_row_counts_and_refuses_a_used_folder(tmp_path: Path) -> None:
     help_text = runner.invoke(synth_app, ["--help"], prog_name="python -m loader.synth")
     assert help_text.exit_code == 0

@@ -5,9 +5,11 @@
 --   2. the firm's own domains (seed internal_email_domains) are internal meetings;
 --   3. the normalized email in the contact index: exactly one contact -> matched, with the
 --      method telling how ('exact' spelling of the primary email, 'normalized' primary,
---      'secondary_email', 'historical_email'); more than one contact -> ambiguous, never
---      auto-matched; none -> unmatched; an email that does not normalize -> invalid.
--- Names and domains alone never match: they only feed suggestions in orphaned_meetings.
+--      'secondary_email', 'historical_email'); more than one contact (a shared mailbox) ->
+--      the one of them the invitee's name identifies ('shared_email_name', see
+--      int_meetings__shared_email_names), else ambiguous; none -> unmatched; an email that
+--      does not normalize -> invalid.
+-- Names and domains alone never match: the email must belong to the contact.
 --
 -- Decision lane: recomputed from the landed lane on every build (no bookkeeping), so a
 -- contacts pull, a `meetings resolve` or a seed change takes effect at the next build.
@@ -38,21 +40,16 @@ internal_domains as (
 
 ),
 
--- Each distinct spelling is normalized once (many meetings share an invitee email).
-spellings as (
+-- each distinct spelling normalized once (int_meetings__invitee_emails)
+invitee_emails as (
 
-    select distinct invitee_email
-    from meetings
-    where invitee_email is not null
+    select * from {{ ref('int_meetings__invitee_emails') }}
 
 ),
 
-distinct_emails as (
+shared_email_names as (
 
-    select
-        invitee_email,
-        {{ normalize_email('invitee_email') }} as invitee_email_normalized
-    from spellings
+    select * from {{ ref('int_meetings__shared_email_names') }}
 
 ),
 
@@ -61,14 +58,12 @@ keyed as (
     select
         meetings.meeting_id,
         meetings.invitee_email,
-        distinct_emails.invitee_email_normalized,
-        coalesce(
-            distinct_emails.invitee_email_normalized, lower(trim(meetings.invitee_email))
-        ) as email_key,
-        split_part(distinct_emails.invitee_email_normalized, '@', 2) as invitee_domain
+        invitee_emails.invitee_email_normalized,
+        invitee_emails.email_key,
+        invitee_emails.invitee_domain
     from meetings
-    left join distinct_emails
-        on meetings.invitee_email = distinct_emails.invitee_email
+    left join invitee_emails
+        on meetings.invitee_email = invitee_emails.invitee_email
 
 ),
 
@@ -100,12 +95,14 @@ decided as (
         coalesce(index_hits.candidate_contact_ids, []) as candidate_contact_ids,
         overrides.contact_id as override_contact_id,
         index_hits.contact_id as index_contact_id,
+        shared_email_names.contact_id as shared_email_contact_id,
         case
             when overrides.decision = 'match' then 'matched'
             when overrides.decision = 'ignore' then 'ignored'
             when internal_domains.email_domain is not null then 'internal'
             when keyed.invitee_email_normalized is null then 'invalid'
             when index_hits.candidate_count = 1 then 'matched'
+            when shared_email_names.contact_id is not null then 'matched'
             when index_hits.candidate_count > 1 then 'ambiguous'
             else 'unmatched'
         end as match_status,
@@ -113,6 +110,8 @@ decided as (
             when overrides.decision = 'match' then 'manual'
             when overrides.decision = 'ignore' then null
             when internal_domains.email_domain is not null then null
+            when index_hits.candidate_count > 1 and shared_email_names.contact_id is not null
+                then 'shared_email_name'
             when coalesce(index_hits.candidate_count, 0) <> 1 then null
             when index_hits.email_kind = 'secondary' then 'secondary_email'
             when index_hits.email_kind = 'historical' then 'historical_email'
@@ -126,6 +125,8 @@ decided as (
         on keyed.invitee_domain = lower(trim(internal_domains.email_domain))
     left join index_hits
         on keyed.meeting_id = index_hits.meeting_id
+    left join shared_email_names
+        on keyed.meeting_id = shared_email_names.meeting_id
 
 ),
 
@@ -140,16 +141,19 @@ final as (
         decided.email_key,
         case
             when decided.match_method = 'manual' then decided.override_contact_id
+            when decided.match_method = 'shared_email_name'
+                then decided.shared_email_contact_id
             when decided.match_method is not null then decided.index_contact_id
         end as contact_id,
         decided.match_status,
         decided.match_method,
-        -- How sure the attribution is, by method (documented in _meetings__models.yml).
+        -- How sure the attribution is, by method (documented in _matching__models.yml).
         case decided.match_method
             when 'manual' then 1.0
             when 'exact' then 1.0
             when 'normalized' then 0.95
             when 'secondary_email' then 0.9
+            when 'shared_email_name' then 0.85
             when 'historical_email' then 0.8
         end::double as match_confidence,
         case decided.match_status

@@ -56,6 +56,7 @@ final as (
         -- why it is here
         orphans.review_reason as reason,
         cast(orphans.candidate_count as integer) as candidate_count,
+        orphans.candidate_contact_ids,
 
         -- suggestions, best first
         contact_suggestions.suggested_contact_id_1,
