@@ -29,11 +29,10 @@ from loader.warehouse import connect
 # inputs, not the new data, so they run in `meetings build` and `make test` only (dbt's own
 # advice for production runs).
 RUN_SKIPS = ["--exclude-resource-type", "unit_test"]
-# ... and the data tests of the models that read landed exports row for row (staging views,
-# int_meetings__calcom_attendees, int_meetings__unioned, int_contacts__unioned; the list is
-# in macros/get_where_subquery.sql) check only the loads this run processes (older loads
-# were checked by the run that processed them; landed rows never change), unless
-# MEETINGS_TEST_SCOPE=all. `meetings build` checks the whole history.
+# ... and the data tests of the landed lane (the models that read exports row for row; each
+# names its consumer in its YAML `meta`, macros/get_where_subquery.sql) check only the loads
+# this run processes (older loads were checked by the run that processed them; landed rows
+# never change), unless MEETINGS_TEST_SCOPE=all. `meetings build` checks the whole history.
 
 
 def load_exports(data_dir: Path | None, db: Path | None) -> list[FileOutcome]:
