@@ -7,7 +7,11 @@ BENCH_CONTACT_EXPORTS (default 52) weekly contact exports for the history-growth
 The build is compared with bench/hand_written.sql, the same marts as one hand-written SQL
 script run on a copy of the same loaded warehouse (its tables are checked row for row against
 dbt's before the ratio is reported). BENCH_REPEAT (default 1) runs the timed pair (floor,
-load) that many times and keeps the fastest of each. Work folder: BENCH_DIR (default: a temp
+load) that many times and keeps the fastest of each. Against what a user would write
+instead: bench/pandas_peer.py (plain pandas) on the same Calendly export and contacts, timed
+with `meetings load` + `meetings run` on a fresh warehouse. At firm scale (FIRM_ROWS, about
+10,000 meetings, 2,000 contacts): `meetings run` after one weekly export vs. the constant-SQL
+twin (bench/dbt_floor.py) running the same nodes. Work folder: BENCH_DIR (default: a temp
 folder, deleted afterwards). BENCH_JSON=path also writes the rows as JSON.
 
 Adding a measurement: write `def measure_x(ctx: Context) -> list[Row]` and append it to
@@ -121,6 +125,16 @@ class Row:
         return self.seconds / self.reference_seconds
 
 
+@dataclass(frozen=True)
+class DbtTwin:
+    """The constant-SQL twin's timings (see `run_dbt_twin`)."""
+
+    nodes: str  # what the twin holds, for the notes
+    startup: Run
+    run_nodes: Run
+    build_nodes: Run
+
+
 @dataclass
 class Context:
     """Scale, work folder and cached inputs shared by the measurements."""
@@ -136,20 +150,33 @@ class Context:
         return min(BUILD_ROWS, self.rows)
 
     runs: dict[str, Run] = field(default_factory=dict)
+    twin: DbtTwin | None = None
 
     def calendly_export(self) -> Path:
-        """A folder holding ONE Calendly export of `rows` rows (generated once)."""
+        """A folder holding ONE Calendly export of `rows` rows (generated once). Its parent
+        is a data folder: that export in calendly/, and in lacrm/ one contact export of the
+        BUILD_CONTACTS LACRM contacts who book in it (with prospects the CRM does not know)."""
         if "calendly_export" not in self.cache:
             out = self.work / "single"
             self.runs["synth_calendly"] = run_measured(
                 [
                     sys.executable, "-m", "loader.synth", "--out", str(out),
                     "--calendly-rows", str(self.rows), "--calcom-rows", "0",
-                    "--contacts", "0", "--single-file", "--weeks", "52", "--seed", "1",
+                    "--contacts", str(BUILD_CONTACTS), "--single-file", "--weeks", "52",
+                    "--seed", "1",
                 ]
             )  # fmt: skip
+            # The API-shaped JSON is for `meetings contacts pull` tests, not the folder load.
+            shutil.rmtree(out / "lacrm-api", ignore_errors=True)
             self.cache["calendly_export"] = out / "calendly"
         return self.cache["calendly_export"]
+
+    def dbt_twin(self) -> DbtTwin:
+        """The constant-SQL twin of this project (bench/dbt_floor.py), written and timed once:
+        its SQL is `select 1`, so what it costs does not depend on the data."""
+        if self.twin is None:
+            self.twin = run_dbt_twin(self)
+        return self.twin
 
     def fresh_db(self, name: str) -> Path:
         path = self.work / "db" / f"{name}.duckdb"
@@ -188,7 +215,8 @@ def measure_generate(ctx: Context) -> list[Row]:
         Row.of(
             f"synth: {ctx.rows:,}-row Calendly export",
             run,
-            f"python -m loader.synth --single-file ({size_mb:,.0f} MB)",
+            f"python -m loader.synth --single-file ({size_mb:,.0f} MB),"
+            f" + {BUILD_CONTACTS:,} contacts",
         )
     ]
 
@@ -259,28 +287,30 @@ def _profile_threads() -> int:
 DBT_THREADS = _profile_threads()
 
 
-def _weekly_exports(ctx: Context) -> tuple[Path, list[Path], Path]:
-    """A data folder of weekly overlapping Calendly + Cal.com exports (`rows` data rows each
-    platform) and BUILD_CONTACTS LACRM contacts; the newest weekly export of each platform is
-    held back (returned separately) to measure an incremental `meetings run`, and so are the
-    CONTACT_EXPORTS - 1 older weekly contact exports (a data folder of their own)."""
-    out = ctx.work / "weekly"
-    rows = ctx.build_rows
-    ctx.runs["synth_weekly"] = run_measured(
+def _weekly_exports(
+    ctx: Context, name: str, rows: int, contacts: int, contact_exports: int = 1, seed: int = 2
+) -> tuple[Path, list[Path], Path]:
+    """A data folder ctx.work/<name> of 26 weekly overlapping Calendly + Cal.com exports
+    (`rows` data rows each platform) and `contacts` LACRM contacts (synth run kept as
+    ctx.runs["synth_<name>"]); the newest weekly export of each platform is held back
+    (returned separately) to measure an incremental `meetings run`, and so are the
+    `contact_exports` - 1 older weekly contact exports (a data folder of their own)."""
+    out = ctx.work / name
+    ctx.runs[f"synth_{name}"] = run_measured(
         [
             sys.executable, "-m", "loader.synth", "--out", str(out),
             "--calendly-rows", str(rows), "--calcom-rows", str(rows),
-            "--contacts", str(BUILD_CONTACTS), "--contact-exports", str(CONTACT_EXPORTS),
-            "--weeks", "26", "--seed", "2",
+            "--contacts", str(contacts), "--contact-exports", str(contact_exports),
+            "--weeks", "26", "--seed", str(seed),
         ]
     )  # fmt: skip
     # The API-shaped JSON is for `meetings contacts pull` tests, not for the folder load.
     shutil.rmtree(out / "lacrm-api", ignore_errors=True)
-    contact_history = ctx.work / "contact-history"
+    contact_history = ctx.work / f"{name}-contact-history"
     (contact_history / "lacrm").mkdir(parents=True, exist_ok=True)
     for older in sorted((out / "lacrm").glob("contacts-export-*.csv"))[:-1]:
         shutil.move(older, contact_history / "lacrm" / older.name)
-    held = ctx.work / "held-back"
+    held = ctx.work / f"{name}-held-back"
     held.mkdir(exist_ok=True)
     newest: list[Path] = []
     for platform_dir in ("calendly", "calcom"):
@@ -293,12 +323,20 @@ def _weekly_exports(ctx: Context) -> tuple[Path, list[Path], Path]:
     return out, newest, contact_history
 
 
+def _return_held_back(held: list[Path], folder: Path) -> None:
+    """Put the held-back weekly exports into the data folder: one more weekly export."""
+    for path in held:
+        shutil.move(path, folder / path.parent.name / path.name)
+
+
 def measure_build(ctx: Context) -> list[Row]:
     """Full `meetings build` on weekly exports of both platforms + contacts; dbt's fixed
     start-up (`meetings build --select none`); a `meetings run` after one more weekly export."""
     if not ctx.build_rows:
         return []
-    folder, held, contact_history = _weekly_exports(ctx)
+    folder, held, contact_history = _weekly_exports(
+        ctx, "weekly", ctx.build_rows, BUILD_CONTACTS, CONTACT_EXPORTS
+    )
     db = ctx.fresh_db("build")
     meetings = str(BIN / "meetings")
     loaded = run_measured([meetings, "load", "--data-dir", str(folder), "--db", str(db)])
@@ -332,8 +370,7 @@ def measure_build(ctx: Context) -> list[Row]:
     # the same warehouse, kept for the history-growth rows (a re-run after a year of contacts)
     history_db = ctx.fresh_db("contact_history")
     _copy_db(db, history_db)
-    for path in held:
-        shutil.move(path, folder / path.parent.name / path.name)
+    _return_held_back(held, folder)
     rerun = run_measured([meetings, "run", "--data-dir", str(folder), "--db", str(db)])
     added = _loaded_rows(db) - before
     ctx.cache["built_db"] = db  # the weekly warehouse after the re-run (measure_report)
@@ -381,10 +418,109 @@ def measure_build(ctx: Context) -> list[Row]:
     ]
 
 
-def measure_dbt_floor(ctx: Context) -> list[Row]:
-    """dbt's own cost per node: this project's DAG with constant SQL (bench/dbt_floor.py),
-    timed like the real project -- start-up, the nodes `meetings run` runs (no unit tests),
-    every node of `meetings build` -- after one warm-up build (tables exist, partial parse)."""
+# Issue 20's target: `meetings load` + `meetings run` on the one Calendly export (BENCH_ROWS
+# rows) within this many times the pandas peer's time.
+PEER_TARGET = 1.5
+
+
+def measure_pandas_peer(ctx: Context) -> list[Row]:
+    """What a user would write instead (bench/pandas_peer.py: read, dedup, normalise emails,
+    match contacts, per-contact totals) vs. `meetings load` then `meetings run` on a fresh
+    warehouse, as a user would; both on the one Calendly export and its contact export."""
+    export = ctx.calendly_export()
+    data = export.parent  # calendly/ + lacrm/
+    (contacts,) = sorted((data / "lacrm").glob("*.csv"))
+    peer = run_measured(
+        [
+            sys.executable, str(PROJECT / "bench" / "pandas_peer.py"),
+            "--calendly", str(export), "--contacts", str(contacts),
+            "--out", str(ctx.work / "pandas_contact_totals.csv"),
+        ]
+    )  # fmt: skip
+    bookings, _, matched, _, matched_contacts, _ = peer.stdout.split()
+    meetings = str(BIN / "meetings")
+    # dbt's parse cache as a user's earlier runs leave it (partial parse), whatever ran
+    # before this measurement: dbt parses the whole project again when the warehouse path
+    # changes (it is part of the profile's hash), so parse once on this path, then start
+    # from a fresh file at the same path.
+    db = ctx.fresh_db("vs_pandas")
+    run_measured([meetings, "build", "--db", str(db), "--select", "none"])
+    db = ctx.fresh_db("vs_pandas")
+    load = run_measured([meetings, "load", "--data-dir", str(data), "--db", str(db)])
+    run = run_measured([meetings, "run", "--data-dir", str(data), "--db", str(db)])
+    both = load.seconds + run.seconds
+    met = "met" if both <= PEER_TARGET * peer.seconds else "not met"
+    return [
+        Row.of(
+            f"pandas peer: the {ctx.rows:,}-row Calendly export, per-contact totals",
+            peer,
+            f"bench/pandas_peer.py: {int(bookings):,} bookings, {int(matched):,} matched by"
+            f" exact email to {int(matched_contacts):,} of {BUILD_CONTACTS:,} contacts; CSV out",
+        ),
+        Row(
+            "meetings load + meetings run: the same export + contacts",
+            both,
+            load.cpu_seconds + run.cpu_seconds,
+            "pandas peer",
+            peer.seconds,
+            max(load.max_rss_kb, run.max_rss_kb) / 1024,
+            f"fresh warehouse: load {load.seconds:.2f} s + run {run.seconds:.2f} s (partial"
+            f" parse); target <= {PEER_TARGET}x the peer: {met}",
+        ),
+    ]
+
+
+# Firm scale (issue 20): about 10,000 meetings and 2,000 contacts. Over 26 weekly exports a
+# booking is in ~10 of them on average (the first weeks of history are short), so 50,000
+# rows per platform are ~5,100 bookings each. The run after one more weekly export should
+# cost at most dbt's own cost for the same nodes (the twin) + TWIN_SLACK_SECONDS.
+FIRM_ROWS = 50_000
+FIRM_CONTACTS = 2_000
+TWIN_SLACK_SECONDS = 1.0
+
+
+def measure_firm_scale(ctx: Context) -> list[Row]:
+    """A firm's warehouse (FIRM_ROWS per platform, capped at BENCH_ROWS, FIRM_CONTACTS
+    contacts), built once by `meetings run`, then `meetings run` after one more weekly
+    export, vs. the constant-SQL twin running the same nodes."""
+    rows, contacts = min(FIRM_ROWS, ctx.rows), min(FIRM_CONTACTS, BUILD_CONTACTS)
+    folder, held, _ = _weekly_exports(ctx, "firm", rows, contacts, seed=3)
+    bookings = sum(
+        int(n.replace(",", ""))
+        for n in re.findall(r"([\d,]+) bookings", ctx.runs["synth_firm"].stdout)
+    )
+    db = ctx.fresh_db("firm")
+    run_args = [str(BIN / "meetings"), "run", "--data-dir", str(folder), "--db", str(db)]
+    first = run_measured(run_args)
+    before = _loaded_rows(db)
+    _return_held_back(held, folder)
+    rerun = run_measured(run_args)
+    added = _loaded_rows(db) - before
+    twin = ctx.dbt_twin().run_nodes
+    budget = twin.seconds + TWIN_SLACK_SECONDS
+    met = "met" if rerun.seconds <= budget else "not met"
+    return [
+        Row.of(
+            f"meetings run at firm scale: first run, {bookings:,} bookings",
+            first,
+            f"{rows:,} + {rows:,} rows in 25 weekly exports per platform,"
+            f" {contacts:,} contacts; fresh warehouse",
+        ),
+        Row.of(
+            "meetings run at firm scale: one more weekly export",
+            rerun,
+            f"load {added:,} new rows, build, publish, report page; target <= twin"
+            f" + {TWIN_SLACK_SECONDS:.0f} s = {budget:.2f} s: {met} (twin: the row 'dbt alone:"
+            " the nodes meetings run runs'; constant SQL, so the same at any data size)",
+            vs=("dbt alone, same nodes", twin.seconds),
+        ),
+    ]
+
+
+def run_dbt_twin(ctx: Context) -> DbtTwin:
+    """This project's DAG with constant SQL (bench/dbt_floor.py), timed like the real project
+    -- start-up, the nodes `meetings run` runs (no unit tests), every node of `meetings build`
+    -- after one warm-up build (tables exist, partial parse). Use `ctx.dbt_twin()` (cached)."""
     from dbt_floor import write_trivial_project
 
     manifest = PROJECT / "target" / "manifest.json"
@@ -404,24 +540,32 @@ def measure_dbt_floor(ctx: Context) -> list[Row]:
     startup = run_measured([*dbt, "--select", "none"], cwd=folder)
     run_nodes = run_measured([*dbt, "--exclude-resource-type", "unit_test"], cwd=folder)
     build_nodes = run_measured(dbt, cwd=folder)
+    return DbtTwin(counts.describe(), startup, run_nodes, build_nodes)
+
+
+def measure_dbt_floor(ctx: Context) -> list[Row]:
+    """dbt's own cost per node: the constant-SQL twin's start-up, the nodes `meetings run`
+    runs, and every node of `meetings build`."""
+    twin = ctx.dbt_twin()
+    startup = twin.startup
     vs = "dbt start-up, same DAG"
     return [
         Row.of(
             "dbt alone, this DAG with constant SQL: start-up",
             startup,
-            f"dbt build --select none; {counts.describe()}, every model select 1",
+            f"dbt build --select none; {twin.nodes}, every model select 1",
         ),
         Row.of(
             "dbt alone: the nodes meetings run runs",
-            run_nodes,
+            twin.run_nodes,
             f"no unit tests, as in meetings run; minus start-up:"
-            f" {run_nodes.seconds - startup.seconds:.2f} s of dbt's own per-node cost",
+            f" {twin.run_nodes.seconds - startup.seconds:.2f} s of dbt's own per-node cost",
             vs=(vs, startup.seconds),
         ),
         Row.of(
             "dbt alone: every node of meetings build",
-            build_nodes,
-            f"minus start-up: {build_nodes.seconds - startup.seconds:.2f} s",
+            twin.build_nodes,
+            f"minus start-up: {twin.build_nodes.seconds - startup.seconds:.2f} s",
             vs=(vs, startup.seconds),
         ),
     ]
@@ -663,10 +807,12 @@ def measure_whole_run(ctx: Context) -> list[Row]:
 MEASUREMENTS: list[Measurement] = [
     measure_generate,
     measure_load,
+    measure_pandas_peer,
     measure_build,
     measure_publish,
     measure_report,
     measure_dbt_floor,
+    measure_firm_scale,
     measure_whole_run,
 ]
 

@@ -46,6 +46,10 @@ def test_bench_runs_at_tiny_scale_and_reports_measured_rows(tmp_path: Path) -> N
         "dbt alone, this DAG with constant SQL: start-up",
         "dbt alone: the nodes meetings run runs",
         "dbt alone: every node of meetings build",
+        "pandas peer: the 300-row Calendly export",
+        "meetings load + meetings run: the same export",
+        "meetings run at firm scale: first run",
+        "meetings run at firm scale: one more weekly export",
     ):
         assert any(measure in m for m in measures), measures
     assert any(m.startswith("whole bench run: peak RSS") for m in measures)
