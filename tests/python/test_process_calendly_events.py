@@ -55,7 +55,7 @@ def test_help_is_the_help_of_meetings_run(tmp_path: Path) -> None:
     assert options(result.stdout) == ["--apply", "--data-dir", "--db", "--help"]
     # The whole description of `meetings run` follows, exit codes included.
     assert "Exit code 75 if another meetings run" in flat
-    assert "Load new exports, then build" in flat
+    assert "Load new exports, build, publish the analytics copy, then write the report page" in flat
 
 
 @pytest.mark.parametrize("bad", [["--data-dir"], ["--apply=yes"]])
