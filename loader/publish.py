@@ -13,6 +13,7 @@ and from which build the copy was made. docs/decisions/0001-published-analytics-
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -155,7 +156,8 @@ def _attach_warehouse(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
                 f"database busy: {warehouse} is open in another process; nothing was"
                 " published (analysts keep the last copy)"
             ) from exc
-        raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise MeetingsError(f"cannot open {warehouse}: {first}; nothing was published") from exc
 
 
 def _write(warehouse: Path, tmp: Path, build: Build) -> dict[str, int]:
@@ -205,16 +207,21 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _remove(paths: tuple[Path, ...]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
 def publish(warehouse: Path, copy: Path, build: Build) -> Published:
     """Write the analytics copy of `build` from `warehouse` to `copy`, replacing the old one
     in one rename. On any failure the old copy is left as it was."""
     started = time.perf_counter()
     tmp = temporary_path(copy)
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    leftovers = (tmp, _wal(tmp))  # of a publish that was killed half-way
-    for path in leftovers:
-        path.unlink(missing_ok=True)
+    leftovers = (tmp, _wal(tmp))
     try:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        _remove(leftovers)  # of a publish that was killed half-way
         counts = _write(warehouse, tmp, build)
         tmp.chmod(0o444)  # a read-only copy: a `duckdb` session cannot write to it by mistake
         # A WAL beside the old copy (someone opened it for writing) must not be replayed
@@ -222,8 +229,13 @@ def publish(warehouse: Path, copy: Path, build: Build) -> Published:
         _wal(copy).unlink(missing_ok=True)
         os.replace(tmp, copy)
         _sync_folder(copy.parent)
+    except OSError as exc:
+        _remove(leftovers)
+        raise MeetingsError(
+            f"cannot write the analytics copy {copy} ({exc.strerror or type(exc).__name__});"
+            " nothing was published"
+        ) from exc
     except BaseException:
-        for path in leftovers:
-            path.unlink(missing_ok=True)
+        _remove(leftovers)
         raise
     return Published(copy, counts, copy.stat().st_size, time.perf_counter() - started)

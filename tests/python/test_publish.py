@@ -171,6 +171,19 @@ def test_a_warehouse_open_for_writing_elsewhere_is_busy_and_publishes_nothing(
     assert _leftovers(warehouse.parent) == []
 
 
+def test_a_copy_that_cannot_be_written_or_a_missing_warehouse_is_one_line(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "not-a-folder").write_text("")
+    copy = tmp_path / "not-a-folder" / COPY
+    with pytest.raises(MeetingsError, match=r"^cannot write the analytics copy .*; nothing was"):
+        publish.publish(warehouse, copy, TWO_MARTS)
+    missing = tmp_path / "none.duckdb"
+    with pytest.raises(MeetingsError, match=r"^cannot open .*none.duckdb: IO Error: .*; nothing"):
+        publish.publish(missing, warehouse.with_name(COPY), TWO_MARTS)
+    assert _leftovers(tmp_path) == []
+
+
 def test_partial_or_empty_builds_publish_nothing() -> None:
     assert publish.not_published_because(TWO_MARTS) is None
     partial = Build(True, "i", TWO_MARTS.published_models, selection="select: fct_meetings")
