@@ -160,8 +160,8 @@ def test_dry_run_changes_nothing(setup: SyncSetup) -> None:
     before = setup.db.read_bytes()
     result = setup.invoke()
     assert result.exit_code == 0, result.output
-    assert "dry run: 11 contact(s) to update" in result.output
-    assert "13 event(s) to create" in result.output
+    assert "dry run: 12 contact(s) to update" in result.output
+    assert "14 event(s) to create" in result.output
     assert "Ann Lee" in result.output and "Quarterly Portfolio Review" in result.output
     assert "nothing was sent to LACRM" in result.output
     assert setup.functions() == ["GetCustomFields"]  # a read, no write
@@ -176,7 +176,7 @@ def test_offline_dry_run_needs_no_key_and_no_network(
     result = setup.invoke("--offline")
     assert result.exit_code == 0, result.output
     assert "offline dry run" in result.output
-    assert "11 contact(s) to update" in result.output
+    assert "12 contact(s) to update" in result.output
     assert setup.fake.requests == []
     assert setup.sync_tables() == []
 
@@ -260,7 +260,7 @@ def test_second_apply_sends_zero_writes(setup: SyncSetup) -> None:
     result = setup.invoke("--apply")
     assert result.exit_code == 0, result.output
     assert setup.functions() == ["GetCustomFields"]
-    assert "0 contact(s) to update (11 unchanged), 0 event(s) to create" in result.output
+    assert "0 contact(s) to update (12 unchanged), 0 event(s) to create" in result.output
     dry = setup.invoke()
     assert "0 contact(s) to update" in dry.output
 
@@ -329,7 +329,7 @@ def test_no_timeline_since_and_limit(setup: SyncSetup) -> None:
     assert "left for a later run" in result.output
     setup.fake.requests.clear()
     assert setup.invoke("--apply", "--since", "2026-11-01").exit_code == 0
-    assert len(setup.writes()) == 3  # the rest of November onwards: 5 meetings in all
+    assert len(setup.writes()) == 4  # the rest of November onwards: 6 meetings in all
 
 
 # --- faults: never a duplicate, every contact updated ----------------------------------------
