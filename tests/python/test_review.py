@@ -36,8 +36,10 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The bundled sample plus three bookings no contact can be matched to automatically,
-    landed and built once (tests that change it work on a copy)."""
+    """The bundled sample plus four bookings: three no contact can be matched to
+    automatically (Sam, the QA bot, and "Morgan Family" on the Morgans' shared mailbox, a name
+    that tells neither of them) and Pat Morgan on that mailbox (his name tells him); landed
+    and built once (tests that change it work on a copy)."""
     root = tmp_path_factory.mktemp("review")
     data = root / "data"
     shutil.copytree(SAMPLE_DIR, data)
@@ -49,6 +51,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
             92, **{"Invitee Name": "Pat Morgan", "Invitee Email": "pat@morganfamily.example"}
         ),
         calendly_row(93, **{"Invitee Name": "QA Bot", "Invitee Email": "qa-bot@test.example"}),
+        calendly_row(
+            94, **{"Invitee Name": "Morgan Family", "Invitee Email": "pat@morganfamily.example"}
+        ),
     ]
     with (data / "calendly" / "events-export-20261125.csv").open(
         "w", newline="", encoding="utf-8"
@@ -119,15 +124,29 @@ def test_sample_meetings_are_matched_and_orphans_queued(built: Built) -> None:
         "Frank O'Neil": "exact",
         "Maria Gomez": "-",  # the firm's own host: internal, not queued
         "Sam Stranger": "-",
-        "Pat Morgan": "-",
+        # pat@morganfamily.example is Pat's and Patricia's: the full name tells Pat (both
+        # platforms); "Morgan Family" tells neither, so that booking stays in the queue
+        "Pat Morgan": "shared_email_name",
+        "Morgan Family": "-",
         "QA Bot": "-",
     }
-    queue = dict(_query(built.db_file, "select invitee_email, reason from marts.orphaned_meetings"))
-    assert queue == {
-        "sam@unknown-domain.example": "no_contact_with_email",
-        "pat@morganfamily.example": "ambiguous_email",
-        "qa-bot@test.example": "no_contact_with_email",
-    }
+    assert _query(
+        built.db_file,
+        "select distinct contact_id, match_confidence from marts.fct_meetings"
+        " where invitee_name = 'Pat Morgan'",
+    ) == [(PAT, 0.85)]
+    queue = _query(
+        built.db_file,
+        "select invitee_email, invitee_name, reason, candidate_contact_ids"
+        " from marts.orphaned_meetings order by all",
+    )
+    assert queue == [
+        ("pat@morganfamily.example", "Morgan Family", "ambiguous_email", [PAT, PATRICIA]),
+        ("qa-bot@test.example", "QA Bot", "no_contact_with_email", []),
+        # Sam booked on both platforms
+        ("sam@unknown-domain.example", "Sam Stranger", "no_contact_with_email", []),
+        ("sam@unknown-domain.example", "Sam Stranger", "no_contact_with_email", []),
+    ]
 
 
 def test_resolve_then_rebuild_matches_manually_and_empties_the_queue(own_copy: Built) -> None:
@@ -135,9 +154,10 @@ def test_resolve_then_rebuild_matches_manually_and_empties_the_queue(own_copy: B
     overrides_file = own_copy.data_dir / "lacrm" / "email_overrides.csv"
     code, out, _ = _invoke("review", "--db", db)
     assert code == 0
-    # Sam and Pat booked on both platforms in the sample: 2 + 2 meetings, plus the QA bot.
-    assert "3 email(s), 5 meeting(s) in the queue" in out
-    assert "ambiguous_email" in out and PAT in out and PATRICIA in out
+    # Sam booked on both platforms: 2 meetings, plus the QA bot and "Morgan Family".
+    assert "3 email(s), 4 meeting(s) in the queue" in out
+    assert "ambiguous_email" in out and "Morgan Family" in out
+    assert PAT in out and PATRICIA in out
 
     # A first decision, then a corrected one for the same email: the later one wins.
     code, out, _ = _invoke(
@@ -166,6 +186,8 @@ def test_resolve_then_rebuild_matches_manually_and_empties_the_queue(own_copy: B
 
     code, out, _ = _invoke("run", "--data-dir", data, "--db", db, *AS_OF)
     assert code == 0, out
+    # The decision covers every meeting of the email: "Morgan Family" and the two the name
+    # had matched to Pat.
     assert _meeting(own_copy.db_file, "pat@morganfamily.example") == (PAT, "manual", 1.0)
     assert _meeting(own_copy.db_file, "qa-bot@test.example") == (None, None, None)
     # Sam booked on both platforms: his two meetings stay in the queue.
