@@ -11,9 +11,9 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from loader import settings
 from loader.errors import MeetingsError
 from loader.run_lock import RUN_IN_PROGRESS_EXIT_CODE, RunInProgress, run_lock
+from loader.settings import Settings
 
 # Logs of cron jobs and CI are not terminals: give tables room instead of rich's 80 columns.
 _WIDTH = None if sys.stdout.isatty() else 160
@@ -61,12 +61,12 @@ def user_errors(action: str) -> Iterator[None]:
 
 
 @contextmanager
-def one_run_at_a_time(db: Path | None, command: str) -> Iterator[None]:
+def one_run_at_a_time(config: Settings, command: str) -> Iterator[None]:
     """Hold the warehouse's run lock (`<warehouse>.lock`) for the whole `meetings <command>`;
     if another run holds it, end at once: one line on stderr, exit code 75 (EX_TEMPFAIL)."""
     with ExitStack() as held:
         with user_errors(command.split()[0]):  # a bad --db, a folder it cannot write to
-            path = settings.db_path(db)
+            path = config.db
             try:
                 held.enter_context(run_lock(path, f"meetings {command}"))
             except RunInProgress as exc:

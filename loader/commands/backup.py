@@ -9,11 +9,11 @@ from typing import Annotated
 import duckdb
 import typer
 
-from loader import settings
 from loader.backup import backup as export_backup
 from loader.cli_common import DbOption, console, user_errors
 from loader.errors import MeetingsError
-from loader.land import connect
+from loader.settings import Settings
+from loader.warehouse import connect
 
 OutOption = Annotated[
     Path | None,
@@ -34,8 +34,9 @@ def backup(out: OutOption = None, db: DbOption = None) -> None:
     `duckdb restored.duckdb -c "IMPORT DATABASE '<folder>'"`, then `meetings build --db
     restored.duckdb` re-creates the views.
     """
+    config = Settings.resolve(db=db)
     with user_errors("backup"):
-        path = settings.db_path(db)
+        path = config.db
         if not path.exists():
             raise MeetingsError(f"no warehouse at {path} — nothing to back up")
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

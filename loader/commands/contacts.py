@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from loader import settings
 from loader.cli_common import DbOption, console, user_errors
 from loader.lacrm.client import MAX_PAGE_SIZE, ClientSettings, LacrmClient
 from loader.lacrm.contacts import pull_contacts
+from loader.settings import Settings
 
 app = typer.Typer(
     help="LACRM contacts: pull them from the API into raw.lacrm_contacts.",
@@ -37,10 +37,11 @@ def pull(
     contact in one transaction and is listed in raw._load_manifest. Run `meetings build`
     (or `meetings run`) afterwards to rebuild the contact index and the matching.
     """
+    config = Settings.resolve(db=db)
     with user_errors("contacts pull"):
         client_settings = ClientSettings.from_env()
         with LacrmClient(client_settings) as client:
-            result = pull_contacts(client, settings.db_path(db), page_size)
+            result = pull_contacts(client, config.db, page_size)
     skipped = f", {result.skipped_companies} companies skipped" if result.skipped_companies else ""
     console.print(
         f"pulled {result.contacts:,} contacts in {result.requests} request(s){skipped}"

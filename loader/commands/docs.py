@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from loader import docs_site, settings
+from loader import docs_site
 from loader.cli_common import DbOption, console, user_errors
+from loader.settings import Settings
 
 
 def docs(
@@ -27,12 +28,13 @@ def docs(
     The site lands in target/ (index.html; static_index.html is a single file that opens
     without a server). With --serve it is served on 127.0.0.1 only; Ctrl-C stops it.
     """
+    config = Settings.resolve(db=db)
     with user_errors("docs"):
         # Take the port first: a busy port fails in a second, not after the generation.
         server = docs_site.make_server(docs_site.target_dir(), port) if serve else None
     try:
         with user_errors("docs"):
-            site = docs_site.generate(settings.db_path(db))
+            site = docs_site.generate(config.db)
         if docs_site.built_model_count(site) == 0:
             console.print(
                 "[yellow]note:[/] the warehouse has no built models yet; run `meetings build`"

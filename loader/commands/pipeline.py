@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 
-from loader import dbt, publish, settings
+from loader import dbt, publish
 from loader.cli_common import (
     DataDirOption,
     DbOption,
@@ -23,6 +22,7 @@ from loader.errors import MeetingsError
 from loader.ingest import FileOutcome, load_folder
 from loader.land import ensure_raw_tables
 from loader.report import LoadProgress, problem_lines, summary_line, summary_table
+from loader.settings import Settings
 from loader.warehouse import connect
 
 # `meetings run` is the after-every-export path: dbt unit tests check the SQL logic on fixed
@@ -35,12 +35,11 @@ RUN_SKIPS = ["--exclude-resource-type", "unit_test"]
 # never change), unless MEETINGS_TEST_SCOPE=all. `meetings build` checks the whole history.
 
 
-def load_exports(data_dir: Path | None, db: Path | None) -> list[FileOutcome]:
+def load_exports(config: Settings) -> list[FileOutcome]:
     """Land new exports and print the summary table (used by `load` and `run`)."""
-    folder = settings.data_dir(data_dir)
-    tz = settings.export_timezone()
-    settle = settings.settle_seconds()
-    with connect(settings.db_path(db)) as con, LoadProgress(console) as progress:
+    # Every setting is checked before the warehouse is opened (and created).
+    folder, tz, settle = config.data_dir, config.export_tz, config.settle_seconds
+    with connect(config.db) as con, LoadProgress(console) as progress:
         outcomes = load_folder(con, folder, tz, progress, settle)
     console.print(summary_table(outcomes))
     console.print(summary_line(outcomes))
@@ -51,10 +50,10 @@ def load_exports(data_dir: Path | None, db: Path | None) -> list[FileOutcome]:
 
 
 def build_models(
-    db: Path | None, dbt_args: list[str], env: dict[str, str] | None = None
+    config: Settings, dbt_args: list[str], env: dict[str, str] | None = None
 ) -> dbt.Build:
     """`dbt build` on the warehouse (`.success`: every model and test passed)."""
-    path = settings.db_path(db)
+    path = config.db
     # Raw tables must exist (even before any export) for the staging views to compile.
     with connect(path) as con:
         ensure_raw_tables(con)
@@ -62,17 +61,17 @@ def build_models(
 
 
 def publish_after_build(
-    db: Path | None, build: dbt.Build
+    config: Settings, build: dbt.Build
 ) -> Literal["published", "skipped", "failed"]:
     """Publish the analytics copy of a successful build, one line either way. "failed" (an
     error line): the previous copy is left as it was, so analysts keep the last good data."""
-    copy = settings.analytics_db_path(db)
+    copy = config.analytics_db
     reason = publish.not_published_because(build)
     if reason is not None:
         console.print(f"Not published: {reason}; {copy} is unchanged", highlight=False)
         return "skipped"
     try:
-        done = publish.publish(settings.db_path(db), copy, build)
+        done = publish.publish(config.db, copy, build)
     except MeetingsError as exc:
         err_console.print(f"[red]error:[/] publish: {exc}", highlight=False, soft_wrap=True)
         return "failed"
@@ -103,8 +102,9 @@ def load(data_dir: DataDirOption = None, db: DbOption = None) -> None:
     rejected; 75 if another `meetings run`, `load` or `sync --apply` is using the warehouse
     (nothing was done: try again later).
     """
-    with one_run_at_a_time(db, "load"), user_errors("load"):
-        outcomes = load_exports(data_dir, db)
+    config = Settings.resolve(db=db, data_dir=data_dir)
+    with one_run_at_a_time(config, "load"), user_errors("load"):
+        outcomes = load_exports(config)
     if any(o.status == "rejected" for o in outcomes):
         raise typer.Exit(code=1)
 
@@ -118,12 +118,13 @@ def build(ctx: typer.Context, db: DbOption = None) -> None:
     part of the project publishes nothing). Exit code 1 if any model or test failed (then
     nothing is published: the last copy stays) or the copy could not be published.
     """
+    config = Settings.resolve(db=db)
     with user_errors("build"):
-        settings.analytics_db_path(db)  # a bad MEETINGS_ANALYTICS_DB fails now, not after
-        build = build_models(db, list(ctx.args), {"MEETINGS_TEST_SCOPE": "all"})
+        _ = config.analytics_db  # a bad MEETINGS_ANALYTICS_DB fails now, not after
+        build = build_models(config, list(ctx.args), {"MEETINGS_TEST_SCOPE": "all"})
     if not build.success:
         fail("build: dbt reported failing models or tests (see above); nothing was published")
-    if publish_after_build(db, build) == "failed":
+    if publish_after_build(config, build) == "failed":
         fail(f"build: {NOT_PUBLISHED}")
 
 
@@ -153,26 +154,27 @@ def run(
     it ends).
     """
     # One lock for the load, the build and the sync (the sync inside does not take it again).
-    with one_run_at_a_time(db, "run"):
+    config = Settings.resolve(db=db, data_dir=data_dir)
+    with one_run_at_a_time(config, "run"):
         with user_errors("run"):
             if apply:  # a missing key or mapping problem fails before the load, not after
                 check_sync_ready()
-            scope = settings.run_test_scope()
-            settings.analytics_db_path(db)  # a bad MEETINGS_ANALYTICS_DB fails before the load
-            outcomes = load_exports(data_dir, db)
-            build = build_models(db, [*RUN_SKIPS, *ctx.args], {"MEETINGS_TEST_SCOPE": scope})
+            scope = config.test_scope
+            _ = config.analytics_db  # a bad MEETINGS_ANALYTICS_DB fails before the load
+            outcomes = load_exports(config)
+            build = build_models(config, [*RUN_SKIPS, *ctx.args], {"MEETINGS_TEST_SCOPE": scope})
         if not build.success:
             fail(
                 "run: dbt reported failing models or tests (see above); nothing was published"
                 + ("; nothing was sent to LACRM" if apply else "")
             )
         # The report page reads the copy: publish first, and write the page only from a new one.
-        published = publish_after_build(db, build)
-        reported = refresh_after_build(db) if published == "published" else True
+        published = publish_after_build(config, build)
+        reported = refresh_after_build(config) if published == "published" else True
         synced = True
         if apply:
             with user_errors("sync"):
-                synced = export_to_lacrm(SyncOptions(db=db, apply=True))
+                synced = export_to_lacrm(config, SyncOptions(apply=True))
     if any(o.status == "rejected" for o in outcomes):
         fail("run: some files were rejected (see the load summary)")
     if not synced:

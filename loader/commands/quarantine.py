@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from loader import settings
 from loader.cli_common import DataDirOption, DbOption, console, user_errors
 from loader.errors import MeetingsError
-from loader.land import connect
 from loader.quarantine import Quarantined, quarantined
+from loader.settings import Settings
+from loader.warehouse import connect
 
 
 def _table(files: list[Quarantined]) -> Table:
@@ -33,11 +33,12 @@ def quarantine(data_dir: DataDirOption = None, db: DbOption = None) -> None:
     Rejected files are never moved or deleted: fix the file (or export it again), leave it
     in the folder under any name and run `meetings load`; it loads and leaves this list.
     """
+    config = Settings.resolve(db=db, data_dir=data_dir)
     with user_errors("quarantine"):
-        path = settings.db_path(db)
+        path = config.db
         if not path.exists():
             raise MeetingsError(f"no warehouse at {path} yet — run `meetings load` first")
-        folder = settings.data_dir(data_dir)
+        folder = config.data_dir
         with connect(path) as con:
             files = quarantined(con, folder)
     if not files:

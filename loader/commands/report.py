@@ -9,31 +9,32 @@ from typing import Annotated
 
 import typer
 
-from loader import dashboard, settings
+from loader import dashboard
 from loader.cli_common import DbOption, console, err_console, user_errors
 from loader.errors import MeetingsError
+from loader.settings import Settings
 from loader.warehouse import read_analytics
 
 
-def write_report(db: Path | None, out: Path | None) -> Path:
-    """Render the report from the marts of the analytics copy into `out` (default
-    warehouse/report.html)."""
-    copy = settings.analytics_db_path(db)
-    target = settings.report_path(out, db)
+def write_report(config: Settings) -> Path:
+    """Render the report from the marts of the analytics copy into the report page (`--out`,
+    default warehouse/report.html)."""
+    copy = config.analytics_db
+    target = config.report_page
     with read_analytics(copy) as con:
         missing = dashboard.missing_marts(con)
         if missing:
             raise MeetingsError(
                 f"the analytics copy has no marts.{missing[0]} yet; run `meetings build` first"
             )
-        html = dashboard.render(con, settings.export_timezone().key)
+        html = dashboard.render(con, config.export_tz.key)
     return dashboard.write(html, target)
 
 
-def refresh_after_build(db: Path | None) -> bool:
+def refresh_after_build(config: Settings) -> bool:
     """`meetings run`'s last step: write the report again; False (and one line) if it failed."""
     try:
-        written = write_report(db, None)
+        written = write_report(config)
     except MeetingsError as exc:
         err_console.print(f"[red]error:[/] report: {exc}", highlight=False, soft_wrap=True)
         return False
@@ -64,9 +65,10 @@ def report(
     analytics copy, never the warehouse: it can be written while `meetings run` works);
     `meetings run` writes it again after each successful build.
     """
+    config = Settings.resolve(db=db, report=out)
     with user_errors("report"):
         started = time.perf_counter()
-        written = write_report(db, out)
+        written = write_report(config)
     size_mb = written.stat().st_size / 1_000_000
     console.print(
         f"Report: {written} ({size_mb:.1f} MB, {time.perf_counter() - started:.1f} s)",

@@ -10,9 +10,9 @@ from typing import Annotated
 
 import typer
 
-from loader import settings
 from loader.cli_common import DbOption, user_errors
 from loader.errors import MeetingsError
+from loader.settings import Settings
 from loader.warehouse import NOTHING_PUBLISHED
 
 
@@ -66,8 +66,9 @@ def sql(
     says when and from which build. It never blocks `meetings run`. Exit code: the shell's
     (1 when the query failed).
     """
+    config = Settings.resolve(db=db)
     with user_errors("sql"):
-        copy = settings.analytics_db_path(db)
+        copy = config.analytics_db
         if not copy.exists():
             raise MeetingsError(f"nothing published yet (no {copy}); {NOTHING_PUBLISHED}")
         command = shell_command(duckdb_shell(), copy, query)

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from loader import settings
 from loader.cli_common import (
     DbOption,
     console,
@@ -43,12 +42,14 @@ from loader.lacrm.sync_report import (
     print_plan,
     summary_table,
 )
-from loader.land import connect
+from loader.settings import Settings
+from loader.warehouse import connect
 
 
 @dataclass(frozen=True)
 class SyncOptions:
-    db: Path | None = None
+    """What one sync does (its flags); where it reads and writes comes from Settings."""
+
     apply: bool = False
     offline: bool = False
     since: date | None = None
@@ -104,7 +105,7 @@ def check_sync_ready() -> None:
     read_field_map()
 
 
-def export_to_lacrm(options: SyncOptions) -> bool:
+def export_to_lacrm(config: Settings, options: SyncOptions) -> bool:
     """Plan the sync; print it (dry run) or carry it out (--apply). True when nothing failed.
 
     Raises MeetingsError for problems that stop it before any write (key, fields, warehouse).
@@ -112,9 +113,9 @@ def export_to_lacrm(options: SyncOptions) -> bool:
     if options.apply and options.offline:
         raise MeetingsError("--offline is a dry run without LACRM; drop it to use --apply")
     mappings = read_field_map()
-    tz = settings.export_timezone()
+    tz = config.export_tz
     client_settings = None if options.offline else ClientSettings.from_env()
-    path = settings.db_path(options.db)
+    path = config.db
     secret = client_settings.api_key if client_settings else None
     with _verbose_log(options.verbose, secret):
         if not options.apply:
@@ -269,8 +270,8 @@ def sync(
     Exit code 1 if any call failed; with `--apply`, 75 if another `meetings run`, `load` or
     `sync --apply` is using the warehouse (nothing was done: try again later).
     """
+    config = Settings.resolve(db=db)
     options = SyncOptions(
-        db=db,
         apply=apply,
         offline=offline,
         since=since.date() if since else None,
@@ -280,8 +281,8 @@ def sync(
         verbose=verbose,
     )
     # A dry run writes nothing: only --apply waits its turn with `meetings run` and `load`.
-    lock = one_run_at_a_time(db, "sync --apply") if apply else nullcontext()
+    lock = one_run_at_a_time(config, "sync --apply") if apply else nullcontext()
     with lock, user_errors("sync"):
-        ok = export_to_lacrm(options)
+        ok = export_to_lacrm(config, options)
     if not ok:
         fail("sync: some LACRM calls failed (listed above); run `meetings sync --apply` again")

@@ -637,8 +637,8 @@ def test_run_apply_loads_builds_then_syncs_only_what_changed(
 def test_run_apply_sends_nothing_when_the_build_fails(
     setup: SyncSetup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "load_exports", lambda data_dir, db: [])
-    monkeypatch.setattr(pipeline, "build_models", lambda db, args, env=None: Build(False))
+    monkeypatch.setattr(pipeline, "load_exports", lambda config: [])
+    monkeypatch.setattr(pipeline, "build_models", lambda config, args, env=None: Build(False))
     result = runner.invoke(app, ["run", "--apply", "--db", str(setup.db)], prog_name="meetings")
     assert result.exit_code == 1
     assert "nothing was sent to LACRM" in result.stderr
@@ -659,8 +659,8 @@ def test_run_apply_without_key_fails_before_loading(
 
 
 def test_plain_run_never_talks_to_lacrm(setup: SyncSetup, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "load_exports", lambda data_dir, db: [])
-    monkeypatch.setattr(pipeline, "build_models", lambda db, args, env=None: Build(True))
+    monkeypatch.setattr(pipeline, "load_exports", lambda config: [])
+    monkeypatch.setattr(pipeline, "build_models", lambda config, args, env=None: Build(True))
     result = runner.invoke(app, ["run", "--db", str(setup.db)], prog_name="meetings")
     assert result.exit_code == 0, result.output
     assert setup.fake.requests == []

@@ -173,7 +173,7 @@ def test_run_apply_holds_the_lock_once_for_its_sync(
     "another run" against itself)."""
     seen: list[dict[str, object]] = []
 
-    def fake_sync(options: object) -> bool:
+    def fake_sync(config: object, options: object) -> bool:
         seen.append(json.loads(lock_path(db_file).read_text()))
         return True
 

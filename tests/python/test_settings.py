@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from loader import settings
+from loader.cli import app
 from loader.errors import MeetingsError
 from loader.land import RAW_SCHEMA
 
@@ -44,3 +46,43 @@ def test_analytics_copy_needs_a_file_and_a_name_of_its_own(
     monkeypatch.setenv("MEETINGS_ANALYTICS_DB", str(tmp_path / name))
     with pytest.raises(MeetingsError, match=r"(the warehouse itself|cannot be called)"):
         settings.analytics_db_path(tmp_path / "meetings.duckdb")
+
+
+def test_each_setting_is_resolved_when_first_read_and_then_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command's Settings reads an environment variable only when a step needs its value
+    (a bad one fails only the commands that use it), and every later step sees the same."""
+    monkeypatch.setenv("MEETINGS_TEST_SCOPE", "recent")
+    monkeypatch.setenv("MEETINGS_SETTLE_SECONDS", "soon")
+    monkeypatch.delenv("MEETINGS_REPORT", raising=False)
+    config = settings.Settings.resolve(db=tmp_path / "w.duckdb")
+    assert config.db == tmp_path / "w.duckdb"
+    assert config.report_page == tmp_path / "report.html"
+    with pytest.raises(MeetingsError, match=r"^MEETINGS_TEST_SCOPE='recent' is not 'new_loads'"):
+        _ = config.test_scope
+    with pytest.raises(MeetingsError, match=r"^MEETINGS_SETTLE_SECONDS='soon' is not a number"):
+        _ = config.settle_seconds
+    monkeypatch.setenv("MEETINGS_EXPORT_TZ", "Europe/Paris")
+    assert config.export_tz.key == "Europe/Paris"
+    monkeypatch.setenv("MEETINGS_EXPORT_TZ", "Asia/Tokyo")
+    monkeypatch.setenv("MEETINGS_ANALYTICS_DB", str(tmp_path / "elsewhere.duckdb"))
+    assert config.export_tz.key == "Europe/Paris"  # kept: read once
+    assert config.analytics_db == tmp_path / "elsewhere.duckdb"
+    monkeypatch.setenv("MEETINGS_ANALYTICS_DB", str(tmp_path / "moved.duckdb"))
+    assert config.analytics_db == tmp_path / "elsewhere.duckdb"
+
+
+def test_a_command_does_not_read_the_settings_it_does_not_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`meetings sql` needs the analytics copy only: a bad MEETINGS_TEST_SCOPE (read by
+    `meetings run`) or MEETINGS_EXPORT_TZ does not stop it."""
+    monkeypatch.setenv("MEETINGS_TEST_SCOPE", "recent")
+    monkeypatch.setenv("MEETINGS_EXPORT_TZ", "Mars/Olympus_Mons")
+    result = CliRunner().invoke(app, ["sql", "--db", str(tmp_path / "w.duckdb"), "select 1"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: sql: nothing published yet (no {tmp_path / 'analytics.duckdb'});"
+        " run `meetings run` (or `meetings build`) first"
+    )
