@@ -1,4 +1,5 @@
-"""The user-owned decisions file `data/lacrm/email_overrides.csv` (written by `meetings resolve`).
+"""The user-owned decisions file `data/lacrm/email_overrides.csv` (written by `meetings resolve`
+and `meetings review --decide`, both through `decide`).
 
 One row per email: `email,contact_id,action,decided_at,note` with action `match` (the email
 belongs to contact_id) or `ignore` (internal/test address: never matched, never queued).
@@ -12,6 +13,7 @@ import csv
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from loader.errors import MeetingsError
@@ -92,3 +94,23 @@ def record(path: Path, decision: Decision) -> bool:
         Path(temp_name).unlink(missing_ok=True)
         raise
     return len(kept) != len(rows)
+
+
+def decide(path: Path, email: str, contact_id: str | None, note: str = "") -> bool:
+    """Record, stamped now, that `email` belongs to `contact_id` (None: ignore the email).
+    The one way the CLI writes a decision; True if it replaced an earlier one."""
+    decision = Decision(
+        email=email,
+        contact_id=contact_id,
+        action="ignore" if contact_id is None else "match",
+        decided_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        note=note.strip(),
+    )
+    return record(path, decision)
+
+
+def decided_emails(path: Path) -> set[str]:
+    """The emails the file holds a decision for (as `email_key` spells them)."""
+    header, rows = _read(path)
+    email_column = next(h for h in header if header_key(h) == "email")
+    return {email_key(r.get(email_column, "")) for r in rows} - {""}
