@@ -29,10 +29,14 @@ def _render(report: StatusReport) -> Group:
         lines.append(
             Text(
                 f"! {report.orphaned_meetings} meeting(s) not matched to a LACRM contact"
-                " — run `meetings review`",
+                " — run `meetings review --decide`",
                 style="yellow",
             )
         )
+    # A measure, not a task: it does not count against "Nothing to do."
+    measures = []
+    if report.review_burden is not None:
+        measures.append(Text(f"  {report.review_burden.message()}", style="dim"))
     if report.unclassified:
         names = ", ".join(f"{n} ({p}, {c})" for n, p, c in report.unclassified[:5])
         more = f" and {len(report.unclassified) - 5} more" if len(report.unclassified) > 5 else ""
@@ -47,7 +51,7 @@ def _render(report: StatusReport) -> Group:
         lines.append(Text(f"✘ rejected file {path}: {error}", style="red"))
     if all(p.level == "ok" for p in report.platforms) and len(lines) == len(report.platforms):
         lines.append(Text("Nothing to do.", style="green"))
-    return Group(*lines)
+    return Group(*lines, *measures)
 
 
 def status(
@@ -69,7 +73,8 @@ def status(
     ] = True,
 ) -> None:
     """Show what needs doing: export age per platform, coverage gaps, meetings awaiting
-    review, unclassified event types, rejected files.
+    review, unclassified event types, rejected files; then the review burden (meetings
+    awaiting review per 100 meetings of the 90 days before the build).
 
     Reads the analytics copy the last successful build published (never the warehouse, so
     it works while `meetings run` does). Exit code 1 when an export is older than the error
