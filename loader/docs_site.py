@@ -13,8 +13,9 @@ from typing import Any
 
 from loader import dbt
 from loader.errors import MeetingsError
-from loader.land import connect, ensure_raw_tables
+from loader.land import ensure_raw_tables
 from loader.settings import PROJECT_DIR
+from loader.warehouse import connect
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8080

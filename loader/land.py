@@ -22,7 +22,6 @@ from loader.errors import FileChanged, LoadNotFinished, MeetingsError
 from loader.formats import FORMATS, ExportFormat, header_key
 from loader.lacrm.raw_tables import ensure_lacrm_raw_tables
 from loader.sniff import Dialect
-from loader.warehouse import connect as connect  # moved to warehouse.py; kept for old imports
 
 RAW_SCHEMA = "raw"
 MANIFEST = f"{RAW_SCHEMA}._load_manifest"

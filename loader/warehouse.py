@@ -6,8 +6,9 @@ read. So the pipeline alone opens the warehouse; `meetings report`, `status`, `r
 analysts' sessions open the published copy (loader/publish.py writes it), which the pipeline
 replaces in one rename and never opens for writing.
 
-`connect` moved here from land.py (land.py re-exports it: sync, backup, quarantine and the
-LACRM code still import it from there; issue 20 points them here).
+Every file the loader opens goes through here (landing, docs, backup, quarantine, the LACRM
+contacts pull and sync, and the read-only commands); publishing attaches the warehouse read-only
+inside its own connection (loader/publish.py) and shares is_locked().
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ import duckdb
 
 from loader.lacrm.client import LacrmClient, LacrmError
 from loader.lacrm.raw_tables import LACRM_CONTACTS
-from loader.land import MANIFEST, connect, ensure_raw_tables, next_load_id
+from loader.land import MANIFEST, ensure_raw_tables, next_load_id
+from loader.warehouse import connect
 
 SOURCE = "lacrm-api/GetContacts"
 # Stable order while paging: new contacts are appended at the end instead of shifting pages.

@@ -27,8 +27,8 @@ from typer.testing import CliRunner
 
 from loader.cli import app
 from loader.lacrm.contacts import land_contacts
-from loader.land import connect
 from loader.settings import export_timezone
+from loader.warehouse import connect
 
 from factories import CALCOM_HEADER, REPO, SAMPLE_DIR, calcom_row, calendly_row
 

@@ -11,8 +11,8 @@ import pytest
 
 from loader.formats import CALENDLY, EMAIL_OVERRIDES, LACRM_CONTACTS_CSV, detect
 from loader.ingest import FileOutcome, load_folder
-from loader.land import connect
 from loader.overrides import Decision, overrides_path, record
+from loader.warehouse import connect
 
 from factories import SAMPLE_DIR, WriteCsv
 

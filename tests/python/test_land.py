@@ -12,7 +12,7 @@ import pytest
 
 from loader.formats import CALCOM, CALENDLY
 from loader.ingest import FileOutcome, load_folder
-from loader.land import connect
+from loader.warehouse import connect
 
 from factories import CALCOM_HEADER, SAMPLE_DIR, WriteCsv, calcom_row, calendly_row
 
