@@ -739,15 +739,15 @@ select
     end as status,
     i.invitee_email_normalized,
     i.email_key,
-    case when i.match_status = 'ambiguous' and s.contact_id is not null
+    case when i.match_status <> 'ignored' and i.candidate_count > 1 and s.contact_id is not null
         then s.contact_id else i.contact_id end as contact_id,
-    case when i.match_status = 'ambiguous' and s.contact_id is not null
+    case when i.match_status <> 'ignored' and i.candidate_count > 1 and s.contact_id is not null
         then 'matched' else i.match_status end as match_status,
-    case when i.match_status = 'ambiguous' and s.contact_id is not null
+    case when i.match_status <> 'ignored' and i.candidate_count > 1 and s.contact_id is not null
         then 'shared_email_name' else i.match_method end as match_method,
-    case when i.match_status = 'ambiguous' and s.contact_id is not null
+    case when i.match_status <> 'ignored' and i.candidate_count > 1 and s.contact_id is not null
         then 0.85::double else i.match_confidence end as match_confidence,
-    case when i.match_status = 'ambiguous' and s.contact_id is not null
+    case when i.match_status <> 'ignored' and i.candidate_count > 1 and s.contact_id is not null
         then null else i.review_reason end as review_reason,
     i.candidate_count,
     i.candidate_contact_ids

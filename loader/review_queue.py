@@ -48,8 +48,8 @@ names as (
 
 ),
 
--- meetings of a shared mailbox already matched by the invitee's name: a decision on the
--- email covers them too
+-- meetings of a shared mailbox already matched by the invitee's name: they keep their
+-- contact whatever the decision on the email (int_meetings__matched)
 matched_by_name as (
 
     select invitee_email_normalized as email_key, count(*) as meetings

@@ -78,13 +78,16 @@ def describe(entry: QueuedEmail, position: int, total: int) -> list[Text]:
         ),
     ]
     if entry.reason == "ambiguous_email":
-        also = (
-            f", also the {entry.matched_by_name} already matched by the invitee's name"
+        kept = (
+            f"; the {entry.matched_by_name} matched by the invitee's name keep their contact"
             if entry.matched_by_name
             else ""
         )
         lines.append(
-            Text(f"  a decision covers every meeting booked with this email{also}", "yellow")
+            Text(
+                f"  a decision covers the meetings of this email no name tells apart{kept}",
+                "yellow",
+            )
         )
     width = max((len(s.name) for s in entry.suggestions), default=0)
     for n, s in enumerate(entry.suggestions, start=1):

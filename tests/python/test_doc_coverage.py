@@ -325,6 +325,7 @@ def test_dropping_a_key_test_from_the_real_project_fails(served_docs: ServedSite
         if not (node.get("attached_node") == FCT and node["name"].startswith("unique_"))
     }
     assert _lines(broken, catalog) == [
-        "model fct_meetings (models/marts/meetings/_meetings__models.yml): no primary-key test (unique + "
-        "not_null on a column, unique_combination_of_columns, or a primary_key constraint)"
+        "model fct_meetings (models/marts/meetings/_meetings__models.yml): no primary-key test"
+        " (unique + not_null on a column, unique_combination_of_columns, or a primary_key"
+        " constraint)"
     ]

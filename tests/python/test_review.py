@@ -96,17 +96,16 @@ def _query(db: Path, sql: str) -> list[tuple[object, ...]]:
         con.close()
 
 
-def _meeting(db: Path, email: str) -> tuple[object, ...]:
-    """The match of every meeting booked with `email` (one decision covers all of them, on
-    both platforms)."""
+def _matches(db: Path, email: str) -> set[tuple[object, ...]]:
+    """How the meetings booked with `email` are matched, per booking name (one decision covers
+    every meeting of the email that no name resolves, on both platforms)."""
     rows = _query(
         db,
-        "select contact_id, match_method, match_confidence from marts.fct_meetings"
-        f" where invitee_email = '{email}'",
+        "select invitee_name, contact_id, match_method, match_confidence"
+        f" from marts.fct_meetings where invitee_email = '{email}'",
     )
     assert rows, f"no meeting booked with {email}"
-    assert len(set(rows)) == 1, rows
-    return rows[0]
+    return set(rows)
 
 
 def test_sample_meetings_are_matched_and_orphans_queued(built: Built) -> None:
@@ -196,10 +195,13 @@ def test_resolve_then_rebuild_matches_manually_and_empties_the_queue(own_copy: B
 
     code, out, _ = _invoke("run", "--data-dir", data, "--db", db, *AS_OF)
     assert code == 0, out
-    # The decision covers every meeting of the email: "Morgan Family" and the two the name
-    # had matched to Pat.
-    assert _meeting(own_copy.db_file, "pat@morganfamily.example") == (PAT, "manual", 1.0)
-    assert _meeting(own_copy.db_file, "qa-bot@test.example") == (None, None, None)
+    # The decision covers the meeting no name resolves ("Morgan Family"); the ones Pat booked
+    # under his own name keep their match by name.
+    assert _matches(own_copy.db_file, "pat@morganfamily.example") == {
+        ("Morgan Family", PAT, "manual", 1.0),
+        ("Pat Morgan", PAT, "shared_email_name", 0.85),
+    }
+    assert _matches(own_copy.db_file, "qa-bot@test.example") == {("QA Bot", None, None, None)}
     # Sam booked on both platforms: his two meetings stay in the queue.
     assert _query(own_copy.db_file, "select invitee_email from marts.orphaned_meetings") == [
         ("sam@unknown-domain.example",),
@@ -390,7 +392,7 @@ def test_decide_walks_the_queue_most_meetings_first(own_copy: Built, keyboard: l
     assert "3 email(s), 4 meeting(s) to decide, most meetings first." in out
     assert "  booked as: Morgan Family\n  1 meeting, first 2026-10-11, last 2026-10-11\n" in out
     assert (
-        "a decision covers every meeting booked with this email, also the 2 already matched"
+        "a decision covers the meetings of this email no name tells apart; the 2 matched"
         " by the invitee's name" in out
     )
     assert f"  1  Pat Morgan       {PAT}  0.78\n  2  Patricia Morgan  {PATRICIA}  0.71\n" in out
@@ -512,8 +514,11 @@ def test_decide_in_a_real_terminal_then_run_applies_it(
 
     code, out, _ = _invoke("run", "--data-dir", data, "--db", db, *AS_OF)
     assert code == 0, out
-    assert _meeting(own_copy.db_file, "pat@morganfamily.example") == (PAT, "manual", 1.0)
-    assert _meeting(own_copy.db_file, "qa-bot@test.example") == (None, None, None)
+    assert _matches(own_copy.db_file, "pat@morganfamily.example") == {
+        ("Morgan Family", PAT, "manual", 1.0),
+        ("Pat Morgan", PAT, "shared_email_name", 0.85),
+    }
+    assert _matches(own_copy.db_file, "qa-bot@test.example") == {("QA Bot", None, None, None)}
     assert _query(
         own_copy.db_file, "select distinct invitee_email from marts.orphaned_meetings"
     ) == [("sam@unknown-domain.example",)]

@@ -145,8 +145,8 @@ def test_what_the_user_sees_before_deciding() -> None:
         "[2/5] Pat@MorganFamily.example — several contacts share this email",
         "  booked as: Morgan Family, The Morgans",
         "  2 meetings, first 2026-10-11, last 2026-11-02",
-        "  a decision covers every meeting booked with this email, also the 3 already matched"
-        " by the invitee's name",
+        "  a decision covers the meetings of this email no name tells apart; the 3 matched"
+        " by the invitee's name keep their contact",
         "  1  Pat Morgan       12  0.78",
         "  2  Patricia Morgan  13  0.70",
         "  [1] accept 1  [2] accept 2  [i] ignore (internal or test)  [s] skip  [q] quit",

@@ -1,7 +1,9 @@
 -- Attribute each meeting to one LACRM contact by the invitee's email, precision first
 -- (a wrong match is worse than none). In order:
 --   1. a manual decision (data/lacrm/email_overrides.csv) wins: `match` -> that contact
---      (match_method 'manual'), `ignore` -> never matched, never queued;
+--      (match_method 'manual'), `ignore` -> never matched, never queued -- except that on a
+--      shared mailbox a meeting the invitee's name resolves keeps that contact (a decision
+--      is per email, and would move the other partner's meetings too);
 --   2. the firm's own domains (seed internal_email_domains) are internal meetings;
 --   3. the normalized email in the contact index: exactly one contact -> matched, with the
 --      method telling how ('exact' spelling of the primary email, 'normalized' primary,
@@ -97,21 +99,22 @@ decided as (
         index_hits.contact_id as index_contact_id,
         shared_email_names.contact_id as shared_email_contact_id,
         case
-            when overrides.decision = 'match' then 'matched'
             when overrides.decision = 'ignore' then 'ignored'
+            when index_hits.candidate_count > 1 and shared_email_names.contact_id is not null
+                then 'matched'
+            when overrides.decision = 'match' then 'matched'
             when internal_domains.email_domain is not null then 'internal'
             when keyed.invitee_email_normalized is null then 'invalid'
             when index_hits.candidate_count = 1 then 'matched'
-            when shared_email_names.contact_id is not null then 'matched'
             when index_hits.candidate_count > 1 then 'ambiguous'
             else 'unmatched'
         end as match_status,
         case
-            when overrides.decision = 'match' then 'manual'
             when overrides.decision = 'ignore' then null
-            when internal_domains.email_domain is not null then null
             when index_hits.candidate_count > 1 and shared_email_names.contact_id is not null
                 then 'shared_email_name'
+            when overrides.decision = 'match' then 'manual'
+            when internal_domains.email_domain is not null then null
             when coalesce(index_hits.candidate_count, 0) <> 1 then null
             when index_hits.email_kind = 'secondary' then 'secondary_email'
             when index_hits.email_kind = 'historical' then 'historical_email'
