@@ -173,15 +173,3 @@ class Settings:
                 " the default) or 'all' (the whole history)"
             )
         return value
-
-
-# For code that needs one value and has no Settings yet (`meetings review`, `resolve` and
-# `status` build theirs from these until they take a Settings like the other commands).
-def data_dir(override: Path | None = None) -> Path:
-    """The export drop folder (Settings.data_dir)."""
-    return Settings.resolve(data_dir=override).data_dir
-
-
-def analytics_db_path(db: Path | None = None) -> Path:
-    """The analytics copy of the warehouse `db` (Settings.analytics_db)."""
-    return Settings.resolve(db=db).analytics_db

@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from loader import overrides, review_queue, review_session, settings
+from loader import overrides, review_queue, review_session
 from loader.cli_common import DataDirOption, DbOption, console, user_errors
 from loader.errors import MeetingsError
 from loader.review_queue import QueuedEmail
+from loader.settings import Settings
 from loader.warehouse import has_table, read_analytics
 
 NO_CONTACTS = (
@@ -21,9 +22,9 @@ NO_CONTACTS = (
 )
 
 
-def _read_queue(db: Path | None, order: str) -> tuple[list[QueuedEmail], bool]:
+def _read_queue(copy: Path, order: str) -> tuple[list[QueuedEmail], bool]:
     """The queue of the analytics copy, and whether it holds no contact at all."""
-    with read_analytics(settings.analytics_db_path(db)) as con:
+    with read_analytics(copy) as con:
         queue = review_queue.read_queue(con, order)
         contacts = con.execute("select count(*) from marts.dim_contacts").fetchone()
     return queue, contacts is not None and contacts[0] == 0
@@ -58,10 +59,10 @@ def review(
     `meetings run`. Reads the analytics copy the last successful build published.
     """
     if decide:
-        _decide(db, data_dir)
+        _decide(Settings.resolve(db=db, data_dir=data_dir))
         return
     with user_errors("review"):
-        rows, no_contacts = _read_queue(db, "reason")
+        rows, no_contacts = _read_queue(Settings.resolve(db=db).analytics_db, "reason")
     if rows and no_contacts:
         console.print(NO_CONTACTS)
     if not rows:
@@ -99,7 +100,7 @@ def _say(text: str) -> None:
     console.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
-def _decide(db: Path | None, data_dir: Path | None) -> None:
+def _decide(config: Settings) -> None:
     """`meetings review --decide`: the queue, one keystroke per email."""
     with user_errors("review"):
         if not review_session.stdin_is_terminal():
@@ -107,8 +108,8 @@ def _decide(db: Path | None, data_dir: Path | None) -> None:
                 "--decide reads one key per decision and needs a terminal; in a script use"
                 " `meetings resolve EMAIL --suggestion N` (or CONTACT_ID, or --ignore)"
             )
-        queue, no_contacts = _read_queue(db, "meetings")
-        path = overrides.overrides_path(settings.data_dir(data_dir))
+        queue, no_contacts = _read_queue(config.analytics_db, "meetings")
+        path = overrides.overrides_path(config.data_dir)
         pending = overrides.decided_emails(path)
     if queue and no_contacts:
         console.print(NO_CONTACTS)
@@ -245,13 +246,14 @@ def resolve(
             raise MeetingsError(
                 "give the CONTACT_ID the email belongs to, --suggestion N or --ignore"
             )
-        copy = settings.analytics_db_path(db)
+        config = Settings.resolve(db=db, data_dir=data_dir)
+        copy = config.analytics_db
         name: str | None = None
         if suggestion is not None:
             target, name = _suggested(copy, address, suggestion)
         elif not ignore:
             name = _known_contact_name(copy, target)
-        path = overrides.overrides_path(settings.data_dir(data_dir))
+        path = overrides.overrides_path(config.data_dir)
         replaced = overrides.decide(path, address, None if ignore else target, note)
     what = "ignored" if ignore else f"-> contact {target}" + (f" ({name})" if name else "")
     console.print(

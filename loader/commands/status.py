@@ -10,8 +10,8 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
-from loader import settings
 from loader.cli_common import DbOption, console, user_errors
+from loader.settings import Settings
 from loader.status import StatusReport, read_status
 from loader.warehouse import read_analytics
 
@@ -81,7 +81,7 @@ def status(
     threshold (dbt var `freshness_error_after_days`, default 15 days), so a cron job can alert.
     """
     now = (as_of.replace(tzinfo=as_of.tzinfo or UTC)) if as_of else datetime.now(UTC)
-    with user_errors("status"), read_analytics(settings.analytics_db_path(db)) as con:
+    with user_errors("status"), read_analytics(Settings.resolve(db=db).analytics_db) as con:
         report = read_status(con, now)
     console.print(
         Panel(_render(report), title=f"meetings status — {now:%Y-%m-%d %H:%M} UTC", expand=False)

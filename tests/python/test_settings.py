@@ -30,11 +30,17 @@ def test_analytics_copy_sits_beside_the_warehouse(
 ) -> None:
     monkeypatch.delenv("MEETINGS_ANALYTICS_DB", raising=False)
     monkeypatch.delenv("MEETINGS_DB", raising=False)
-    assert settings.analytics_db_path() == settings.PROJECT_DIR / "warehouse" / "analytics.duckdb"
+    assert (
+        settings.Settings.resolve().analytics_db
+        == settings.PROJECT_DIR / "warehouse" / "analytics.duckdb"
+    )
     # a temp warehouse (every test's --db) publishes beside itself, never into warehouse/
-    assert settings.analytics_db_path(tmp_path / "t.duckdb") == tmp_path / "analytics.duckdb"
+    assert (
+        settings.Settings.resolve(db=tmp_path / "t.duckdb").analytics_db
+        == tmp_path / "analytics.duckdb"
+    )
     monkeypatch.setenv("MEETINGS_ANALYTICS_DB", "shared/marts-copy.duckdb")
-    assert settings.analytics_db_path(tmp_path / "t.duckdb") == (
+    assert settings.Settings.resolve(db=tmp_path / "t.duckdb").analytics_db == (
         settings.PROJECT_DIR / "shared" / "marts-copy.duckdb"
     )
 
@@ -45,7 +51,7 @@ def test_analytics_copy_needs_a_file_and_a_name_of_its_own(
 ) -> None:
     monkeypatch.setenv("MEETINGS_ANALYTICS_DB", str(tmp_path / name))
     with pytest.raises(MeetingsError, match=r"(the warehouse itself|cannot be called)"):
-        settings.analytics_db_path(tmp_path / "meetings.duckdb")
+        _ = settings.Settings.resolve(db=tmp_path / "meetings.duckdb").analytics_db
 
 
 def test_each_setting_is_resolved_when_first_read_and_then_kept(
