@@ -1,11 +1,15 @@
 -- Suggested contacts for the review queue (marts.orphaned_meetings): one row per meeting
 -- that needs a person (match_status ambiguous, unmatched or invalid), with up to three
--- contacts, best first, from int_meetings__suggestion_candidates: contacts sharing an
--- ambiguous email first, then by score (ties by contact id). Any other contact needs a score
--- of at least 0.7 or a near-identical name (name similarity >= 0.95, e.g. the same name
--- with an invalid email). Never applied automatically. Decision lane: recomputed on every
--- build.
+-- contacts, best first, from the plausible ones in int_meetings__suggestion_candidates:
+-- contacts sharing an ambiguous email first, then by score (ties by contact id). Never
+-- applied automatically. Decision lane: recomputed on every build.
 with
+
+meetings as (
+
+    select * from {{ ref('int_meetings__deduplicated') }}
+
+),
 
 matched as (
 
@@ -19,29 +23,37 @@ candidates as (
 
 ),
 
+orphans as (
+
+    select
+        matched.meeting_id,
+        {{ invitee_key('matched.email_key', 'meetings.invitee_name') }} as invitee_key
+    from matched
+    inner join meetings
+        on matched.meeting_id = meetings.meeting_id
+    where matched.match_status in ('ambiguous', 'unmatched', 'invalid')
+
+),
+
 ranked as (
 
     select
-        meeting_id,
+        invitee_key,
         contact_id,
         contact_name,
         score,
         row_number() over (
-            partition by meeting_id
+            partition by invitee_key
             order by is_candidate desc, score desc, contact_id asc
         ) as suggestion_rank
     from candidates
-    where
-        is_candidate
-        or score >= 0.7
-        or name_score >= 0.95
 
 ),
 
 suggestions as (
 
     select
-        meeting_id,
+        invitee_key,
         max(contact_id) filter (where suggestion_rank = 1) as suggested_contact_id_1,
         max(contact_name) filter (where suggestion_rank = 1) as suggested_contact_name_1,
         max(score) filter (where suggestion_rank = 1) as suggestion_score_1,
@@ -53,7 +65,7 @@ suggestions as (
         max(score) filter (where suggestion_rank = 3) as suggestion_score_3
     from ranked
     where suggestion_rank <= 3
-    group by meeting_id
+    group by invitee_key
 
 ),
 
@@ -61,7 +73,7 @@ final as (
 
     select
         -- ids
-        matched.meeting_id,
+        orphans.meeting_id,
 
         -- suggestions, best first
         suggestions.suggested_contact_id_1,
@@ -74,10 +86,9 @@ final as (
         suggestions.suggested_contact_name_3,
         cast(suggestions.suggestion_score_3 as double) as suggestion_score_3
 
-    from matched
+    from orphans
     left join suggestions
-        on matched.meeting_id = suggestions.meeting_id
-    where matched.match_status in ('ambiguous', 'unmatched', 'invalid')
+        on orphans.invitee_key = suggestions.invitee_key
 
 )
 

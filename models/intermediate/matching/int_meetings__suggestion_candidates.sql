@@ -1,6 +1,7 @@
--- Contacts worth suggesting for each meeting that needs a person (match_status ambiguous,
--- unmatched or invalid): one row per (meeting, contact) pair that passed the blocking, with
--- its score. Scored, never auto-matched:
+-- Contacts worth suggesting for each invitee of a meeting that needs a person (match_status
+-- ambiguous, unmatched or invalid): one row per (invitee, contact) pair that passed the
+-- blocking, with its score; an invitee is an email key + the name booked under (macro
+-- invitee_key), scored once however many meetings they booked. Scored, never auto-matched:
 --   score = 0.6 * name similarity (Jaro-Winkler, invitee name vs contact full name)
 --         + 0.25 * email local-part similarity (Jaro-Winkler, best over the contact's
 --           current and historical emails)
@@ -10,7 +11,9 @@
 -- two words with the invitee's name (all of them when a name has one word; words = lower
 -- case letter runs of 2+); contacts with the same email local part; and contacts with an
 -- email at the same domain when at most 50 contacts use that domain (a firm or family
--- domain, not a mail provider). An invalid email is compared as typed (lower case).
+-- domain, not a mail provider). An invalid email is compared as typed (lower case). Kept:
+-- the plausible pairs only (a sharer of the ambiguous email, a score of at least 0.7, or a
+-- near-identical name, name similarity >= 0.95).
 -- Decision lane: recomputed on every build. int_meetings__contact_suggestions ranks these.
 with
 
@@ -38,12 +41,15 @@ contacts as (
 
 ),
 
+-- the invitees of the meetings needing a person, each once (one invitee books many times;
+-- the email key decides the candidates)
 orphans as (
 
-    select
-        matched.meeting_id,
-        matched.candidate_contact_ids,
+    select distinct
+        {{ invitee_key('matched.email_key', 'meetings.invitee_name') }} as invitee_key,
+        matched.email_key,
         meetings.invitee_name,
+        matched.candidate_contact_ids,
         split_part(matched.email_key, '@', 1) as invitee_local_part,
         nullif(split_part(matched.email_key, '@', 2), '') as invitee_domain
     from matched
@@ -66,22 +72,42 @@ contact_emails as (
 
 ),
 
--- blocking keys of both sides' names (macro name_blocking_keys), one row per key
+-- blocking keys of both sides' names (macros name_words, name_blocking_keys), one row per key
+contact_words as (
+
+    select
+        contact_id,
+        {{ name_words('full_name') }} as words
+    from contacts
+
+),
+
 contact_name_keys as (
 
     select
         contact_id,
-        unnest({{ name_blocking_keys('full_name') }}) as name_key
-    from contacts
+        unnest({{ name_blocking_keys('words') }}) as name_key
+    from contact_words
+    where len(words) > 0
+
+),
+
+orphan_words as (
+
+    select
+        invitee_key,
+        {{ name_words('invitee_name') }} as words
+    from orphans
 
 ),
 
 orphan_name_keys as (
 
     select
-        meeting_id,
-        unnest({{ name_blocking_keys('invitee_name') }}) as name_key
-    from orphans
+        invitee_key,
+        unnest({{ name_blocking_keys('words') }}) as name_key
+    from orphan_words
+    where len(words) > 0
 
 ),
 
@@ -97,26 +123,26 @@ small_domains as (
 candidate_pairs as (
 
     select
-        meeting_id,
+        invitee_key,
         unnest(candidate_contact_ids) as contact_id
     from orphans
     union
     select
-        orphan_name_keys.meeting_id,
+        orphan_name_keys.invitee_key,
         contact_name_keys.contact_id
     from orphan_name_keys
     inner join contact_name_keys
         on orphan_name_keys.name_key = contact_name_keys.name_key
     union
     select
-        orphans.meeting_id,
+        orphans.invitee_key,
         contact_emails.contact_id
     from orphans
     inner join contact_emails
         on orphans.invitee_local_part = contact_emails.local_part
     union
     select
-        orphans.meeting_id,
+        orphans.invitee_key,
         contact_emails.contact_id
     from orphans
     inner join small_domains
@@ -129,8 +155,10 @@ candidate_pairs as (
 pair_scores as (
 
     select
-        orphans.meeting_id,
+        orphans.invitee_key,
         contact_emails.contact_id,
+        any_value(orphans.email_key) as email_key,
+        any_value(orphans.invitee_name) as invitee_name,
         any_value(contact_emails.full_name) as contact_name,
         list_contains(any_value(orphans.candidate_contact_ids), contact_emails.contact_id)
             as is_candidate,
@@ -144,10 +172,20 @@ pair_scores as (
             as domain_score
     from candidate_pairs
     inner join orphans
-        on candidate_pairs.meeting_id = orphans.meeting_id
+        on candidate_pairs.invitee_key = orphans.invitee_key
     inner join contact_emails
         on candidate_pairs.contact_id = contact_emails.contact_id
-    group by orphans.meeting_id, contact_emails.contact_id
+    group by orphans.invitee_key, contact_emails.contact_id
+
+),
+
+scored as (
+
+    select
+        *,
+        -- the formula in the header, written once
+        round(0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score, 3) as score
+    from pair_scores
 
 ),
 
@@ -155,15 +193,25 @@ final as (
 
     select
         -- ids
-        meeting_id,
+        invitee_key,
         contact_id,
+
+        -- who
+        email_key,
+        invitee_name,
         contact_name,
 
-        -- score (the formula in the header, written once)
+        -- score
         is_candidate,
         name_score,
-        round(0.6 * name_score + 0.25 * local_part_score + 0.15 * domain_score, 3) as score
-    from pair_scores
+        score
+    from scored
+    -- plausible only: a sharer of the ambiguous email, a score of 0.7, or a near-identical
+    -- name (e.g. the same name with an invalid email)
+    where
+        is_candidate
+        or score >= 0.7
+        or name_score >= 0.95
 
 )
 
