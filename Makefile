@@ -33,7 +33,7 @@ demo: $(STAMP) ## Run the whole pipeline on the bundled sample exports (warehous
 	$(BIN)/meetings sync --offline
 	@# The bundled sample ages with the calendar: show staleness, don't fail the demo on it.
 	$(BIN)/meetings status --no-fail-on-stale
-	@$(BIN)/python -c "from loader import settings; print('Report page (open in a browser):', settings.report_path().as_uri())"
+	@$(BIN)/python -c "from loader.settings import Settings; print('Report page (open in a browser):', Settings.resolve().report_page.as_uri())"
 
 .PHONY: load
 load: $(STAMP) ## Land new exports from data/ (meetings load)
