@@ -4,10 +4,7 @@ with
 meetings as (
 
     select * from {{ ref('fct_meetings') }}
-    where
-        start_at is not null
-        and is_counted
-        and not has_data_issue
+    where {{ counted_meetings('by_month') }}
 
 ),
 

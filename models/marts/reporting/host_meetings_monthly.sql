@@ -6,13 +6,10 @@ with
 
 meetings as (
 
-    -- The meetings fct_meetings_monthly counts (same filter: the singular test
+    -- The meetings fct_meetings_monthly counts (macro counted_meetings; the singular test
     -- assert_host_meetings_monthly_reconciles_with_fct_meetings_monthly keeps them equal).
     select * from {{ ref('fct_meetings') }}
-    where
-        start_at is not null
-        and is_counted
-        and not has_data_issue
+    where {{ counted_meetings('by_month') }}
 
 ),
 

@@ -17,11 +17,7 @@ contacts as (
 meetings as (
 
     select * from {{ ref('fct_meetings') }}
-    where
-        contact_id is not null
-        and status is not null
-        and is_counted
-        and not has_data_issue
+    where {{ counted_meetings('for_clients') }}
 
 ),
 
